@@ -1,0 +1,35 @@
+/*
+ * account.c - exit accounting (see account.h).
+ */
+#include "account.h"
+
+struct accounts accounts;
+
+static const char *const exception_names[32] = {
+	"de", "db", "nmi", "bp", "of", "br", "ud", "nm", "df", "cso", "ts",
+	"np", "ss", "gp", "pf", "exc15", "mf", "ac", "mc", "xm", "ve", "cp",
+	"exc22", "exc23", "exc24", "exc25", "exc26", "exc27", "exc28",
+	"exc29", "exc30", "exc31",
+};
+
+const char *exit_cause_name(unsigned vector)
+{
+	return vector < 32 ? exception_names[vector] : "irq";
+}
+
+void account_exit(unsigned vector, unsigned insn_id, uint64_t cycles)
+{
+	struct tally *t = &accounts.by_vector[vector % ACCOUNT_VECTORS];
+
+	t->count++;
+	t->cycles += cycles;
+	if (insn_id && insn_id < ACCOUNT_INSNS) {
+		accounts.by_insn[insn_id].count++;
+		accounts.by_insn[insn_id].cycles += cycles;
+	}
+}
+
+void account_guest_event(unsigned vector)
+{
+	accounts.guest_events[vector % ACCOUNT_VECTORS].count++;
+}

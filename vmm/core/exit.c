@@ -1,0 +1,126 @@
+/*
+ * exit.c - exit dispatch: every way the guest can enter the monitor.
+ *
+ * The guest enters the monitor only through the real IDT (core/trapentry.S).
+ * The causes, by vector, and who handles each:
+ *
+ *   #GP (13)        privileged instruction or software interrupt: decode,
+ *                   then cpu/emulate.c; a genuine #GP is reflected
+ *   #PF (14)        guest paging is off here: an access outside guest RAM
+ *                   (MMIO or a hole) - stops the guest, naming the address
+ *   #UD (6)         reflected (stac/clac emulation is the CPU issue's)
+ *   #NP, #SS, #TS   reflected with their error codes
+ *   other 0-31      the guest's own exceptions (#DE, #DB, #BP from icebp,
+ *                   #OF, #BR, #NM, #MF, #AC, #XM): reflected unchanged
+ *   #DF, #MC, NMI   the monitor's own trouble: panic
+ *   32-255          hardware interrupts: none are enabled yet
+ *
+ * After the handler, the exit is charged to its cause and the guest resumes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "../cpu/decode.h"
+#include "../cpu/emulate.h"
+#include "../cpu/interrupts.h"
+#include "../cpu/vcpu.h"
+#include "account.h"
+#include "log.h"
+#include "report.h"
+#include "x86.h"
+
+/* Exceptions whose frame carries an error code (SDM vol. 3A, table 6-1). */
+static bool has_error_code(unsigned vector)
+{
+	return vector == EXC_DF || vector == EXC_TS || vector == EXC_NP ||
+	       vector == EXC_SS || vector == EXC_GP || vector == EXC_PF ||
+	       vector == EXC_AC || vector == EXC_CP;
+}
+
+_Noreturn void guest_fatal(struct vcpu *v, const char *fmt, ...)
+{
+	char reason[256], text[96];
+	struct decoded d;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	decode_guest_insn(v, &d);
+	decode_text(&d, text, sizeof(text));
+	log_printf("guest stopped at 0x%08x: %s\n", (uint32_t)v->tf->rip,
+		   reason);
+	report_guest_died(reason, 1, (uint32_t)v->tf->rip, guest_cpl(v), text);
+}
+
+/*T:080 The life of a privileged instruction, 1: the exit.  Every gate of
+ * the real IDT is the monitor's; a #GP from the guest lands here with the
+ * guest's registers already saved in the trap frame.  The instruction at
+ * CS:EIP is decoded with capstone before anything else is decided. */
+static void exit_gp(struct vcpu *v)
+{
+	struct decoded d;
+
+	if (decode_guest_insn(v, &d))
+		guest_fatal(v, "#GP(0x%llx) at an instruction that cannot be "
+			    "fetched or decoded",
+			    (unsigned long long)v->tf->error);
+	if (emulate_gp(v, &d) == EMU_NOT_MINE)
+		reflect_exception(v, EXC_GP, true, (uint32_t)v->tf->error);
+}
+
+static void exit_pf(struct vcpu *v)
+{
+	uint64_t cr2 = read_cr2();
+
+	guest_fatal(v, "access to linear 0x%llx (#PF error 0x%llx): not guest "
+		    "RAM, and devices in memory are not emulated yet",
+		    (unsigned long long)cr2, (unsigned long long)v->tf->error);
+}
+
+/* An exception of the guest's own making: deliver it through its IDT. */
+static void exit_reflect(struct vcpu *v, unsigned vector)
+{
+	account_guest_event(vector);
+	reflect_exception(v, (uint8_t)vector, has_error_code(vector),
+			  (uint32_t)v->tf->error);
+}
+
+/* A trap taken while the monitor itself ran: only a monitor bug does that. */
+static _Noreturn void monitor_fault(struct trap_frame *tf)
+{
+	panic("vector %llu (error 0x%llx) in the monitor at rip 0x%llx, "
+	      "cr2 0x%llx", (unsigned long long)tf->vector,
+	      (unsigned long long)tf->error, (unsigned long long)tf->rip,
+	      (unsigned long long)read_cr2());
+}
+
+void trap_entry(struct trap_frame *tf)
+{
+	struct vcpu *v = &the_vcpu;
+	unsigned vector = (unsigned)tf->vector;
+
+	if ((tf->cs & 3) == 0)
+		monitor_fault(tf);
+	v->tf = tf;
+	v->exits++;
+	v->exit.insn_id = 0;
+	v->exit.start_tsc = rdtsc();
+
+	switch (vector) {
+	case EXC_GP:
+		exit_gp(v);
+		break;
+	case EXC_PF:
+		exit_pf(v);
+		break;
+	case EXC_NMI: case EXC_DF: case EXC_MC:
+		monitor_fault(tf);
+	default:
+		if (vector >= IRQ_BASE)
+			panic("hardware interrupt %u: none is enabled", vector);
+		exit_reflect(v, vector);
+		break;
+	}
+	account_exit(vector, v->exit.insn_id, rdtsc() - v->exit.start_tsc);
+}

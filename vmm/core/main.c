@@ -1,0 +1,154 @@
+/*
+ * main.c - the monitor's start-up, from multiboot to the guest's first
+ * instruction.
+ *
+ * QEMU boots the monitor (boot/entry.S brings it to 64-bit mode) and hands it,
+ * as multiboot modules, the guest kernel and the guest's own modules.  The
+ * monitor then, in this order: takes over the CPU (its GDT, TSS, IDT, SSE),
+ * finds machine memory, carves guest RAM out of it, loads the guest, builds
+ * the guest's first shadow page tables, starts capstone and the devices, and
+ * enters the guest through the same return path every exit takes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../cpu/decode.h"
+#include "../cpu/vcpu.h"
+#include "../dev/devices.h"
+#include "../lib/heap.h"
+#include "../../shadow/shadow.h"
+#include "cpu_tables.h"
+#include "frames.h"
+#include "guest_boot.h"
+#include "layout.h"
+#include "machine_pic.h"
+#include "log.h"
+#include "multiboot.h"
+#include "x86.h"
+
+#define DEFAULT_GUEST_MIB 256
+#define VGA_HOLE_START    0xa0000
+#define VGA_HOLE_END      0xc0000
+#define GUEST_RAM_ALIGN   0x200000
+
+struct vcpu the_vcpu;
+
+extern uint64_t boot_pml4[512];
+extern char image_end[];
+
+static uint8_t heap_arena[2 << 20] __attribute__((aligned(16)));
+
+/* Value of "KEY=<decimal>" in the monitor's command line, or DEF. */
+static uint64_t cmdline_number(const char *cmdline, const char *key,
+			       uint64_t def)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = cmdline; p && *p; p++) {
+		uint64_t n = 0;
+
+		if ((p != cmdline && p[-1] != ' ') || strncmp(p, key, klen) ||
+		    p[klen] != '=')
+			continue;
+		for (p += klen + 1; *p >= '0' && *p <= '9'; p++)
+			n = n * 10 + (uint64_t)(*p - '0');
+		return n;
+	}
+	return def;
+}
+
+/* SSE for capstone: CR4.OSFXSR and OSXMMEXCPT, CR0.MP set, EM and TS clear. */
+static void enable_sse(void)
+{
+	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(uint64_t)(CR0_EM | CR0_TS));
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+}
+
+/* First machine address after the monitor image and every module. */
+static hpa_t first_free(const struct multiboot_info *mbi)
+{
+	const struct multiboot_module *mods = hpa_to_ptr(mbi->mods_addr);
+	hpa_t end = ptr_to_hpa(image_end);
+
+	for (unsigned i = 0; (mbi->flags & MBI_MODS) && i < mbi->mods_count; i++)
+		if (mods[i].mod_end > end)
+			end = mods[i].mod_end;
+	return end;
+}
+
+/* End of the usable RAM region that starts at 1 MiB (QEMU's e820 map). */
+static hpa_t high_memory_end(const struct multiboot_info *mbi)
+{
+	if (!(mbi->flags & MBI_MEMORY))
+		panic("the loader gave no memory size");
+	return 0x100000ull + (uint64_t)mbi->mem_upper * 1024;
+}
+
+static shadow_hpa_t shadow_alloc_frame(void)
+{
+	return frame_alloc();
+}
+
+static void *shadow_hpa_ptr(shadow_hpa_t pa)
+{
+	return hpa_to_ptr(pa);
+}
+
+/* Give the guest RAM and the real root page table it runs on. */
+static void setup_guest_memory(struct vcpu *v, uint64_t mib)
+{
+	static const struct shadow_env env = { shadow_alloc_frame,
+					       shadow_hpa_ptr };
+	struct shadow_guest_ram ram = {
+		.size = mib << 20, .hole_start = VGA_HOLE_START,
+		.hole_end = VGA_HOLE_END,
+	};
+	hpa_t root = frame_alloc();
+	uint64_t *pml4 = hpa_to_ptr(root);
+
+	ram.base = frames_alloc_block(ram.size, GUEST_RAM_ALIGN);
+	if (!ram.base)
+		panic("no room for %llu MiB of guest RAM (%llu MiB free)",
+		      (unsigned long long)mib,
+		      (unsigned long long)(frames_free_bytes() >> 20));
+	v->mem = (struct guest_mem){
+		.ram = hpa_to_ptr(ram.base), .size = ram.size,
+		.hole_start = VGA_HOLE_START, .hole_end = VGA_HOLE_END,
+	};
+	pml4[0] = shadow_build_paging_off(&env, &ram) | SPTE_P | SPTE_W | SPTE_U;
+	pml4[256] = boot_pml4[256];
+	pml4[511] = boot_pml4[511];
+	write_cr3(root);
+}
+
+void monitor_main(uint32_t magic, uint32_t mbi_pa);
+
+void monitor_main(uint32_t magic, uint32_t mbi_pa)
+{
+	const struct multiboot_info *mbi = hpa_to_ptr(mbi_pa);
+	const char *cmdline = "";
+	struct vcpu *v = &the_vcpu;
+	uint64_t mib;
+
+	heap_init(heap_arena, sizeof(heap_arena));
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		panic("not booted by a multiboot loader (magic 0x%x)", magic);
+	cpu_tables_init();
+	machine_pic_init();
+	enable_sse();
+	if (mbi->flags & MBI_CMDLINE)
+		cmdline = hpa_to_ptr(mbi->cmdline);
+	log_printf("monitor: started, command line \"%s\"\n", cmdline);
+
+	mib = cmdline_number(cmdline, "mem", DEFAULT_GUEST_MIB);
+	frames_init(first_free(mbi), high_memory_end(mbi));
+	setup_guest_memory(v, mib);
+	v->tf = exit_frame;
+	memset(v->tf, 0, sizeof(*v->tf));
+	decode_init();
+	devices_init();
+	guest_boot(v, mbi);
+	log_printf("monitor: guest RAM %llu MiB, entering guest at 0x%08llx\n",
+		   (unsigned long long)mib, (unsigned long long)v->tf->rip);
+	trap_return(v->tf);
+}

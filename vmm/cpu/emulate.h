@@ -1,0 +1,17 @@
+/*
+ * emulate.h - privileged and sensitive instructions, carried out for the guest.
+ */
+#ifndef VMM_EMULATE_H
+#define VMM_EMULATE_H
+
+#include "decode.h"
+
+enum emulate_result {
+	EMU_DONE,           /* emulated; EIP advanced or redirected */
+	EMU_NOT_MINE,       /* not a virtualization fault: reflect it */
+};
+
+/* Handle the #GP raised by the guest instruction D. */
+enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * interrupts.c - the guest's IDT, walked by the monitor.
+ *
+ * The real IDT belongs to the monitor, so nothing the guest raises reaches
+ * its handlers by itself.  The monitor does what the CPU would have done:
+ * read the gate from the guest's IDT, check it, push EFLAGS, CS and EIP (and
+ * the error code) on the guest's stack with the *virtual* CS and EFLAGS, and
+ * resume the guest at the handler.
+ *
+ * A 32-bit interrupt or trap gate (SDM vol. 3A, figure 6-2):
+ *
+ *  63            48 47 46 45 44  40 39           32
+ * +----------------+--+-----+------+--------------+
+ * |  offset 31:16  | P| DPL |0 type|   (unused)   |
+ * +----------------+--+-----+------+--------------+
+ *  31            16 15                           0
+ * +----------------+------------------------------+
+ * |   selector     |         offset 15:0          |
+ * +----------------+------------------------------+
+ *
+ * Not yet here (the CPU issue): delivery from guest CPL 3 (stack switch via
+ * the guest TSS), task gates, 16-bit gates, and the full double-fault
+ * classification; each stops the guest with a report naming it.
+ */
+#include "interrupts.h"
+
+#include "../core/log.h"
+#include "../core/x86.h"
+#include "descriptor.h"
+#include "segments.h"
+
+#define GATE_TYPE_SHIFT 40
+#define GATE_TYPE_MASK  (0x1full << GATE_TYPE_SHIFT)   /* type and S=0 */
+#define GATE_TASK       0x05
+#define GATE_INT16      0x06
+#define GATE_TRAP16     0x07
+#define GATE_INT32      0x0e
+#define GATE_TRAP32     0x0f
+
+static unsigned gate_type(uint64_t g)
+{
+	return (unsigned)((g & GATE_TYPE_MASK) >> GATE_TYPE_SHIFT);
+}
+
+static uint32_t gate_offset(uint64_t g)
+{
+	return (uint32_t)((g & 0xffff) | ((g >> 32) & 0xffff0000));
+}
+
+static uint16_t gate_selector(uint64_t g)
+{
+	return (uint16_t)(g >> 16);
+}
+
+/* The EFLAGS image the guest believes it has: IOPL 0 as it really runs. */
+static uint32_t virtual_eflags(const struct vcpu *v)
+{
+	return (uint32_t)v->tf->rflags | FL_FIXED;
+}
+
+/* Why a delivery failed: the exception it turns into instead. */
+struct delivery_fault {
+	uint8_t vector;
+	uint32_t error;
+};
+
+/* Try once; return 0, or -1 with *why naming the fault delivery raised. */
+static int try_deliver(struct vcpu *v, const struct guest_event *ev,
+		       struct delivery_fault *why)
+{
+	uint32_t gate_err = ev->vector * 8u + ERR_IDT +
+			    (ev->kind == EV_EXTERNAL ? ERR_EXT : 0);
+	struct trap_frame *tf = v->tf;
+	struct gmem_fault f;
+	uint64_t gate, target;
+	uint32_t frame[4], esp;
+	unsigned n = 0, type;
+
+	why->vector = EXC_GP;
+	why->error = gate_err;
+	if (ev->vector * 8u + 7 > v->idtr.limit ||
+	    gmem_read(&v->mem, v->idtr.base + ev->vector * 8u, &gate, 8, 0, &f))
+		return -1;
+	type = gate_type(gate);
+	if (type == GATE_TASK)
+		guest_fatal(v, "vector %u goes through a task gate: hardware "
+			    "task switches are not run", ev->vector);
+	if (type != GATE_INT32 && type != GATE_TRAP32) {
+		if (type == GATE_INT16 || type == GATE_TRAP16)
+			guest_fatal(v, "vector %u: 16-bit gates are not "
+				    "supported yet", ev->vector);
+		return -1;
+	}
+	if (ev->kind == EV_SOFTWARE && desc_dpl(gate) < (unsigned)guest_cpl(v))
+		return -1;
+	if (!(gate & DESC_P)) {
+		why->vector = EXC_NP;
+		return -1;
+	}
+	why->error = gate_selector(gate) & ~3u;
+	if (guest_descriptor(v, gate_selector(gate), &target) ||
+	    !(target & DESC_S) || !(target & DESC_TYPE_CODE))
+		return -1;
+	if (!(target & DESC_P)) {
+		why->vector = EXC_NP;
+		return -1;
+	}
+	if (desc_dpl(target) != 0 || guest_cpl(v) != 0)
+		guest_fatal(v, "vector %u: delivery with a privilege change "
+			    "(guest CPL %d, handler DPL %u) is not supported yet",
+			    ev->vector, guest_cpl(v), desc_dpl(target));
+
+	if (ev->has_error)
+		frame[n++] = ev->error;
+	frame[n++] = ev->return_eip;
+	frame[n++] = virtual_cs(v);
+	frame[n++] = virtual_eflags(v);
+	/* frame[] is in push order reversed: lowest address first. */
+	esp = (uint32_t)tf->rsp - n * 4;
+	if (gmem_write(&v->mem, seg_base(v, (uint16_t)tf->ss) + esp, frame,
+		       n * 4, 0, &f)) {
+		why->vector = EXC_SS;
+		why->error = 0;
+		return -1;
+	}
+	tf->rsp = esp;
+	tf->rip = gate_offset(gate);
+	tf->cs = compress_rpl(gate_selector(gate));
+	tf->rflags &= ~(uint64_t)(FL_TF | FL_NT | FL_RF | FL_VM);
+	if (type == GATE_INT32)
+		tf->rflags &= ~(uint64_t)FL_IF;
+	return 0;
+}
+
+void deliver_event(struct vcpu *v, const struct guest_event *ev)
+{
+	struct delivery_fault first, second;
+	struct guest_event df = {
+		.vector = EXC_DF, .kind = EV_EXCEPTION, .has_error = true,
+		.error = 0, .return_eip = ev->return_eip,
+	};
+	struct guest_event again;
+
+	if (try_deliver(v, ev, &first) == 0)
+		return;
+	/* The fault delivery raised, delivered in its place. */
+	again = (struct guest_event){
+		.vector = first.vector, .kind = EV_EXCEPTION, .has_error = true,
+		.error = first.error, .return_eip = (uint32_t)v->tf->rip,
+	};
+	if (ev->kind == EV_EXCEPTION || try_deliver(v, &again, &second) != 0) {
+		if (try_deliver(v, &df, &second) != 0)
+			guest_fatal(v, "triple fault: vector %u could not be "
+				    "delivered (#%u, error 0x%x), nor could "
+				    "#DF (#%u, error 0x%x)", ev->vector,
+				    first.vector, first.error, second.vector,
+				    second.error);
+	}
+}
+
+void reflect_exception(struct vcpu *v, uint8_t vector, bool has_error,
+		       uint32_t error)
+{
+	struct guest_event ev = {
+		.vector = vector, .kind = EV_EXCEPTION, .has_error = has_error,
+		.error = error, .return_eip = (uint32_t)v->tf->rip,
+	};
+
+	deliver_event(v, &ev);
+}

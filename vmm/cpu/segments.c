@@ -1,0 +1,121 @@
+/*
+ * segments.c - keeping the real GDT a sanitized mirror of the guest's.
+ *
+ * The guest's GDT is a primary structure in guest memory; the real GDT is its
+ * shadow.  This first version re-syncs at `lgdt` only: a guest that edits a
+ * descriptor in place and reloads a segment register without a new `lgdt`
+ * sees its old descriptor (tracing the GDT is the CPU issue's work).
+ *
+ * Loaded segments outlive their descriptors.  A CPU caches the descriptor of
+ * every segment register when it is loaded, so a kernel may `lgdt` a table
+ * in which its current CS selector means something else, and run on until
+ * its far jump reloads CS.  The monitor returns to the guest with iretq,
+ * which reloads CS and SS from the real GDT at every exit.  So when an lgdt
+ * changes the descriptor under the loaded CS or SS, the old descriptor is
+ * parked in a spare slot and the register is pointed at it, until the guest
+ * loads that register again.  The guest's own selector is remembered and is
+ * what interrupt frames record; only a `mov %cs`/`push %cs` inside that
+ * window could see the parked selector.
+ */
+#include "segments.h"
+
+#include <string.h>
+
+#include "../core/log.h"
+#include "descriptor.h"
+
+uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
+
+/* Flat 4 GiB code and data as QEMU's multiboot loader leaves them. */
+#define BOOT_CODE_SEL  0x10
+#define BOOT_DATA_SEL  0x18
+#define FLAT_CODE_DESC 0x00cf9a000000ffffull
+#define FLAT_DATA_DESC 0x00cf92000000ffffull
+
+void segments_init_boot(struct vcpu *v)
+{
+	memset(real_gdt, 0, GDT_GUEST_SLOTS * sizeof(uint64_t));
+	real_gdt[SEL_INDEX(BOOT_CODE_SEL)] = desc_sanitize(FLAT_CODE_DESC);
+	real_gdt[SEL_INDEX(BOOT_DATA_SEL)] = desc_sanitize(FLAT_DATA_DESC);
+	v->tf->cs = BOOT_CODE_SEL | 1;
+	v->tf->ss = BOOT_DATA_SEL | 1;
+	__asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs"
+			 : : "r"(BOOT_DATA_SEL));
+}
+
+int guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
+{
+	uint32_t off = SEL_INDEX(sel) * 8u;
+	struct gmem_fault f;
+
+	if (SEL_TI(sel) || off + 7 > v->gdtr.limit)
+		return -1;
+	if (gmem_read(&v->mem, v->gdtr.base + off, desc, 8, 0, &f) != GM_OK)
+		return -1;
+	return 0;
+}
+
+/*
+ * Before an lgdt overwrites the slot under the loaded segment *REG, park its
+ * current descriptor in slot PARK and point *REG there; *PARKED keeps the
+ * selector the guest believes it has.
+ */
+static void park_loaded_segment(uint64_t *reg, unsigned park, uint16_t *parked)
+{
+	uint16_t sel = (uint16_t)*reg;
+
+	if (SEL_INDEX(sel) == park)
+		return;                 /* parked already: keep the old one */
+	real_gdt[park] = real_gdt[SEL_INDEX(sel)];
+	*parked = sel;
+	*reg = (uint64_t)(park * 8 | SEL_RPL(sel));
+}
+
+/* After the sync: a parked segment whose descriptor did not change returns. */
+static void unpark_if_same(uint64_t *reg, unsigned park, uint16_t parked)
+{
+	if (SEL_INDEX(*reg) == park &&
+	    real_gdt[park] == real_gdt[SEL_INDEX(parked)])
+		*reg = parked;
+}
+
+uint16_t virtual_cs(const struct vcpu *v)
+{
+	uint16_t cs = (uint16_t)v->tf->cs;
+
+	if (SEL_INDEX(cs) == SLOT_STALE_CS)
+		cs = v->stale_cs;
+	return SEL_RPL(cs) == 1 ? (uint16_t)(cs & ~3u) : cs;
+}
+
+void segments_sync_gdt(struct vcpu *v)
+{
+	unsigned n = (v->gdtr.limit + 1u) / 8u;
+
+	if (n > GDT_GUEST_SLOTS) {
+		log_printf("segments: guest GDT has %u entries; slots from %u "
+			   "up are the monitor's and read as absent\n",
+			   n, GDT_GUEST_SLOTS);
+		n = GDT_GUEST_SLOTS;
+	}
+	park_loaded_segment(&v->tf->cs, SLOT_STALE_CS, &v->stale_cs);
+	park_loaded_segment(&v->tf->ss, SLOT_STALE_SS, &v->stale_ss);
+	for (unsigned i = 0; i < GDT_GUEST_SLOTS; i++) {
+		uint64_t d = 0;
+
+		if (i > 0 && i < n && guest_descriptor(v, (uint16_t)(i * 8), &d))
+			d = 0;
+		real_gdt[i] = desc_sanitize(d);
+	}
+	unpark_if_same(&v->tf->cs, SLOT_STALE_CS, v->stale_cs);
+	unpark_if_same(&v->tf->ss, SLOT_STALE_SS, v->stale_ss);
+}
+
+uint32_t seg_base(const struct vcpu *v, uint16_t sel)
+{
+	(void)v;
+	if (SEL_INDEX(sel) == 0 || SEL_TI(sel) ||
+	    SEL_INDEX(sel) > SLOT_STALE_SS)
+		return 0;
+	return desc_base(real_gdt[SEL_INDEX(sel)]);
+}

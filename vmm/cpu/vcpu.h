@@ -1,0 +1,73 @@
+/*
+ * vcpu.h - the virtual CPU: what the guest believes its processor holds.
+ *
+ * The guest's general registers, EIP, ESP, and the arithmetic flags live in
+ * the trap frame on the exit stack (core/trap.h): they are real, loaded into
+ * the CPU whenever the guest runs.  What the guest may not hold for real -
+ * control registers, descriptor-table registers, its privilege level - lives
+ * here, and the monitor maps it onto the real CPU:
+ *
+ *   virtual CPL 0  runs at real CPL 1 (ring compression)
+ *   virtual CPL 3  runs at real CPL 3
+ *   virtual IF     equals the real IF while the guest kernel runs
+ */
+#ifndef VMM_VCPU_H
+#define VMM_VCPU_H
+
+#include <stdint.h>
+
+#include "../core/gmem.h"
+#include "../core/trap.h"
+#include "../core/x86.h"
+
+struct dtr {
+	uint32_t base;
+	uint16_t limit;
+};
+
+/* What the current exit is about; filled by the handlers, read by accounting. */
+struct exit_info {
+	unsigned insn_id;           /* capstone X86_INS_* emulated, or 0 */
+	uint64_t start_tsc;
+};
+
+struct vcpu {
+	struct trap_frame *tf;      /* guest registers, valid during an exit */
+
+	uint32_t cr0, cr2, cr3, cr4;
+	struct dtr gdtr, idtr;
+	uint16_t stale_cs, stale_ss;    /* selectors parked in the stale slots */
+
+	struct guest_mem mem;       /* guest RAM and its translation */
+	struct exit_info exit;
+	uint64_t exits;             /* exits taken so far */
+};
+
+extern struct vcpu the_vcpu;
+
+/* Real CPL the guest was running at when it exited. */
+static inline int real_cpl(const struct vcpu *v)
+{
+	return (int)(v->tf->cs & 3);
+}
+
+/* The guest's own idea of its privilege level (0 or 3). */
+static inline int guest_cpl(const struct vcpu *v)
+{
+	return real_cpl(v) == 1 ? 0 : real_cpl(v);
+}
+
+/* Map a guest-visible selector RPL onto the ring it really runs in. */
+static inline uint16_t compress_rpl(uint16_t sel)
+{
+	return SEL_RPL(sel) == 0 ? (uint16_t)(sel | 1) : sel;
+}
+
+/*
+ * Stop the guest: it did something the monitor cannot or will not carry
+ * out.  Reports the reason with the guest address and decoded instruction.
+ */
+_Noreturn void guest_fatal(struct vcpu *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
