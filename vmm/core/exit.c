@@ -95,6 +95,18 @@ static _Noreturn void monitor_fault(struct trap_frame *tf)
 	      (unsigned long long)read_cr2());
 }
 
+/* Charge the exit in progress to its cause (and instruction), once. */
+void exit_account(void)
+{
+	struct vcpu *v = &the_vcpu;
+
+	if (!v->exit.in_progress)
+		return;
+	v->exit.in_progress = false;
+	account_exit(v->exit.vector, v->exit.insn_id,
+		     rdtsc() - v->exit.start_tsc);
+}
+
 void trap_entry(struct trap_frame *tf)
 {
 	struct vcpu *v = &the_vcpu;
@@ -104,8 +116,9 @@ void trap_entry(struct trap_frame *tf)
 		monitor_fault(tf);
 	v->tf = tf;
 	v->exits++;
-	v->exit.insn_id = 0;
-	v->exit.start_tsc = rdtsc();
+	v->exit = (struct exit_info){
+		.vector = vector, .in_progress = true, .start_tsc = rdtsc(),
+	};
 
 	switch (vector) {
 	case EXC_GP:
@@ -122,5 +135,5 @@ void trap_entry(struct trap_frame *tf)
 		exit_reflect(v, vector);
 		break;
 	}
-	account_exit(vector, v->exit.insn_id, rdtsc() - v->exit.start_tsc);
+	exit_account();
 }

@@ -53,6 +53,7 @@ static void report_tallies(void)
 
 static _Noreturn void finish(uint32_t status)
 {
+	exit_account();
 	report_tallies();
 	log_printf("@report-end\n");
 	outl(EXIT_PORT, status);

@@ -14,6 +14,7 @@
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../core/gmem.h"
@@ -27,8 +28,10 @@ struct dtr {
 
 /* What the current exit is about; filled by the handlers, read by accounting. */
 struct exit_info {
+	unsigned vector;            /* the cause */
 	unsigned insn_id;           /* capstone X86_INS_* emulated, or 0 */
 	uint64_t start_tsc;
+	bool in_progress;           /* not yet charged (see exit_account) */
 };
 
 struct vcpu {
@@ -62,6 +65,12 @@ static inline uint16_t compress_rpl(uint16_t sel)
 {
 	return SEL_RPL(sel) == 0 ? (uint16_t)(sel | 1) : sel;
 }
+
+/*
+ * Charge the exit in progress to its cause; the report calls it so that the
+ * exit that ends the run is counted like every other.
+ */
+void exit_account(void);
 
 /*
  * Stop the guest: it did something the monitor cannot or will not carry

@@ -1,0 +1,43 @@
+#!/bin/sh
+# native_vs_monitor.sh VMM GUEST STATUS APPEND "INSN..."
+#
+# Run GUEST natively and under the monitor through `vmm run`, with APPEND as
+# its command line.  Passes when:
+#   - both runs exit with the guest's expected STATUS,
+#   - the two console outputs are byte-identical,
+#   - the monitor's JSON report counts at least one exit for each mnemonic
+#     in INSN (so the run really went through the trap path).
+set -u
+vmm=$1 guest=$2 status=$3 append=$4 insns=$5
+dir=$(mktemp -d "${TMPDIR:-/tmp}/native_vs_monitor.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+
+"$vmm" run --native --quiet --timeout 120 --append "$append" "$guest" \
+	> "$dir/native.out" 2> "$dir/native.err" < /dev/null
+native=$?
+"$vmm" run --quiet --timeout 120 --append "$append" \
+	--report-json "$dir/report.json" "$guest" \
+	> "$dir/monitor.out" 2> "$dir/monitor.err" < /dev/null
+monitor=$?
+
+fail=0
+if [ "$native" != "$status" ] || [ "$monitor" != "$status" ]; then
+	echo "FAIL: exit status native $native, monitor $monitor, expected $status"
+	cat "$dir/native.err" "$dir/monitor.err"
+	fail=1
+fi
+if ! cmp -s "$dir/native.out" "$dir/monitor.out"; then
+	echo "FAIL: console output differs (native, then monitor):"
+	diff "$dir/native.out" "$dir/monitor.out"
+	fail=1
+fi
+[ -s "$dir/native.out" ] || { echo "FAIL: the guest printed nothing"; fail=1; }
+for insn in $insns; do
+	if ! grep -q "\"mnemonic\":\"$insn\",\"count\":[1-9]" "$dir/report.json"; then
+		echo "FAIL: the report counts no '$insn' exit:"
+		cat "$dir/report.json"
+		fail=1
+	fi
+done
+[ "$fail" = 0 ] && echo "PASS: $(wc -l < "$dir/native.out") lines identical natively and under the monitor"
+exit "$fail"

@@ -1,0 +1,18 @@
+# Pure monitor modules built for the host and tested with CUnit (label unit):
+#   unit.guest_memory   the one door into guest memory (vmm/core/gmem.c)
+#   unit.descriptors    descriptor sanitization for the shadow GDT
+add_executable(guest_memory_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/guest_memory_test.c
+  ${CMAKE_SOURCE_DIR}/vmm/core/gmem.c)
+target_compile_options(guest_memory_test PRIVATE -Wall -Wextra)
+target_link_libraries(guest_memory_test PRIVATE cunit)
+add_test(NAME unit.guest_memory COMMAND guest_memory_test)
+set_tests_properties(unit.guest_memory PROPERTIES LABELS unit)
+
+add_executable(descriptor_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/descriptor_test.c
+  ${CMAKE_SOURCE_DIR}/vmm/cpu/descriptor.c)
+target_compile_options(descriptor_test PRIVATE -Wall -Wextra)
+target_link_libraries(descriptor_test PRIVATE cunit)
+add_test(NAME unit.descriptors COMMAND descriptor_test)
+set_tests_properties(unit.descriptors PROPERTIES LABELS unit)
