@@ -107,6 +107,10 @@ void exit_account(void)
 		     rdtsc() - v->exit.start_tsc);
 }
 
+/*T:060 Exit dispatch.  One handler per cause, listed at the top of this
+ * file.  A trap with CPL 0 in its frame came from the monitor itself: that
+ * is a monitor bug, and a panic.  Each exit is timed from here to the
+ * return, and charged to its cause: that accounting is the report. */
 void trap_entry(struct trap_frame *tf)
 {
 	struct vcpu *v = &the_vcpu;

@@ -139,6 +139,11 @@ static uint32_t place_mmap(struct placer *p, uint64_t size, uint32_t *len)
 	return place(p, map, sizeof(map));
 }
 
+/*T:020 The monitor plays the guest's boot loader: the guest sees the same
+ * multiboot information QEMU would give it natively, down to the flags and
+ * memory sizes, because the test of this monitor is that a guest cannot
+ * tell.  Its first instruction runs at real CPL 1 with CS = 0x11: the
+ * selector QEMU's loader leaves (0x10), with the ring compressed. */
 void guest_boot(struct vcpu *v, const struct multiboot_info *mbi)
 {
 	const struct multiboot_module *mods = hpa_to_ptr(mbi->mods_addr);

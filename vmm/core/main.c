@@ -123,6 +123,13 @@ static void setup_guest_memory(struct vcpu *v, uint64_t mib)
 
 void monitor_main(uint32_t magic, uint32_t mbi_pa);
 
+/*T:010 Start-up.  QEMU has booted the monitor as a multiboot kernel
+ * (boot/entry.S took it to 64-bit mode in the higher half).  The guest
+ * kernel arrived as multiboot module 0.  The monitor takes the machine
+ * (descriptor tables, PICs, SSE), carves guest RAM out of machine memory,
+ * builds the guest's first shadow - identity over guest RAM, because the
+ * guest starts with paging off - and then enters the guest through the very
+ * path every exit returns by: trap_return. */
 void monitor_main(uint32_t magic, uint32_t mbi_pa)
 {
 	const struct multiboot_info *mbi = hpa_to_ptr(mbi_pa);

@@ -73,6 +73,10 @@ static void begin(void)
 	log_printf("@report-begin\n");
 }
 
+/*T:190 The end of a run.  The guest wrote to port 0xf4 (QEMU's
+ * isa-debug-exit), or the monitor stopped it.  The report - outcome, exits
+ * by cause, emulated instructions - goes to the log channel, and the
+ * monitor powers the machine off through the real exit port. */
 _Noreturn void report_poweroff(uint32_t value)
 {
 	begin();

@@ -48,6 +48,12 @@ trap_stubs:
 	.set vec, vec + 1
 	.endr
 
+/*T:050 The world switch, guest to monitor.  The guest ran at CPL 1 or 3; the
+ * CPU took the exit through a DPL-0 gate, switched to the exit stack (TSS
+ * RSP0) and pushed the guest's SS, ESP, EFLAGS, CS, EIP.  The stub pushed a
+ * vector (and a zero error code where the CPU gives none); here the general
+ * registers complete struct trap_frame, and C takes over.  The way back is
+ * the same frame, popped, and iretq. */
 trap_common:
 	pushq %rax
 	pushq %rbx

@@ -132,6 +132,13 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	return 0;
 }
 
+/*T:130 Delivering an interrupt or exception into the guest.  The monitor
+ * does what the CPU would: read the gate from the guest's IDT, check it,
+ * push EFLAGS, CS, EIP (and the error code) on the guest stack - with the
+ * CS and EFLAGS the guest believes in, not the real ones - and resume at
+ * the handler.  If delivery itself faults, the fault is delivered instead;
+ * if that fails too, #DF; a third failure is a triple fault, which stops
+ * the guest with a report naming all three. */
 void deliver_event(struct vcpu *v, const struct guest_event *ev)
 {
 	struct delivery_fault first, second;

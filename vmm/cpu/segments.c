@@ -88,6 +88,10 @@ uint16_t virtual_cs(const struct vcpu *v)
 	return SEL_RPL(cs) == 1 ? (uint16_t)(cs & ~3u) : cs;
 }
 
+/*T:140 lgdt.  The real GDT is the guest's, sanitized (descriptor.c):
+ * DPL 0 becomes DPL 1, no 64-bit code, no system descriptors.  A loaded CS
+ * or SS whose descriptor the new table changes is parked first (see the top
+ * of this file), because every return to the guest reloads CS and SS. */
 void segments_sync_gdt(struct vcpu *v)
 {
 	unsigned n = (v->gdtr.limit + 1u) / 8u;
