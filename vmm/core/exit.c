@@ -8,8 +8,11 @@
  *                   then cpu/emulate.c; a genuine #GP is reflected
  *   #PF (14)        guest paging is off here: an access outside guest RAM
  *                   (MMIO or a hole) - stops the guest, naming the address
+ *   #NP (11)        the guest kernel's iret to user mode (user code is
+ *                   hidden while the kernel runs: cpu/segments.c), else
+ *                   reflected
  *   #UD (6)         reflected (stac/clac emulation is the CPU issue's)
- *   #NP, #SS, #TS   reflected with their error codes
+ *   #SS, #TS        reflected with their error codes
  *   other 0-31      the guest's own exceptions (#DE, #DB, #BP from icebp,
  *                   #OF, #BR, #NM, #MF, #AC, #XM): reflected unchanged
  *   #DF, #MC, NMI   the monitor's own trouble: panic
@@ -23,6 +26,7 @@
 #include "../cpu/decode.h"
 #include "../cpu/emulate.h"
 #include "../cpu/interrupts.h"
+#include "../cpu/segments.h"
 #include "../cpu/vcpu.h"
 #include "account.h"
 #include "log.h"
@@ -69,6 +73,16 @@ static void exit_gp(struct vcpu *v)
 		reflect_exception(v, EXC_GP, true, (uint32_t)v->tf->error);
 }
 
+static void exit_np(struct vcpu *v)
+{
+	struct decoded d;
+
+	if (guest_cpl(v) == 0 && decode_guest_insn(v, &d) == 0 &&
+	    emulate_np(v, &d) == EMU_DONE)
+		return;
+	reflect_exception(v, EXC_NP, true, (uint32_t)v->tf->error);
+}
+
 static void exit_pf(struct vcpu *v)
 {
 	uint64_t cr2 = read_cr2();
@@ -81,7 +95,6 @@ static void exit_pf(struct vcpu *v)
 /* An exception of the guest's own making: deliver it through its IDT. */
 static void exit_reflect(struct vcpu *v, unsigned vector)
 {
-	account_guest_event(vector);
 	reflect_exception(v, (uint8_t)vector, has_error_code(vector),
 			  (uint32_t)v->tf->error);
 }
@@ -131,6 +144,9 @@ void trap_entry(struct trap_frame *tf)
 	case EXC_PF:
 		exit_pf(v);
 		break;
+	case EXC_NP:
+		exit_np(v);
+		break;
 	case EXC_NMI: case EXC_DF: case EXC_MC:
 		monitor_fault(tf);
 	default:
@@ -139,5 +155,6 @@ void trap_entry(struct trap_frame *tf)
 		exit_reflect(v, vector);
 		break;
 	}
+	segments_prepare_return(v);
 	exit_account();
 }

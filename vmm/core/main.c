@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../cpu/decode.h"
+#include "../cpu/system.h"
 #include "../cpu/vcpu.h"
 #include "../dev/devices.h"
 #include "../lib/heap.h"
@@ -57,11 +58,24 @@ static uint64_t cmdline_number(const char *cmdline, const char *key,
 	return def;
 }
 
-/* SSE for capstone: CR4.OSFXSR and OSXMMEXCPT, CR0.MP set, EM and TS clear. */
-static void enable_sse(void)
+/*
+ * The real CPU's features: SSE for capstone (CR4.OSFXSR, OSXMMEXCPT; CR0.EM
+ * and TS clear), and UMIP where the CPU has it, so that sgdt, sidt, sldt,
+ * str and smsw fault at CPL 1 and 3 and the guest sees its virtual values.
+ */
+static void enable_cpu_features(void)
 {
+	uint32_t r[4];
+	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	cpuid(7, 0, r);
+	if (r[2] & (1u << 2))
+		cr4 |= CR4_UMIP;
+	else
+		log_printf("monitor: no UMIP: sgdt, sidt, sldt, str, smsw show "
+			   "the monitor's values to the guest\n");
 	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(uint64_t)(CR0_EM | CR0_TS));
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	write_cr4(cr4);
 }
 
 /* First machine address after the monitor image and every module. */
@@ -142,7 +156,7 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 		panic("not booted by a multiboot loader (magic 0x%x)", magic);
 	cpu_tables_init();
 	machine_pic_init();
-	enable_sse();
+	enable_cpu_features();
 	if (mbi->flags & MBI_CMDLINE)
 		cmdline = hpa_to_ptr(mbi->cmdline);
 	log_printf("monitor: started, command line \"%s\"\n", cmdline);
@@ -154,6 +168,7 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	memset(v->tf, 0, sizeof(*v->tf));
 	decode_init();
 	devices_init();
+	system_init(v);
 	guest_boot(v, mbi);
 	log_printf("monitor: guest RAM %llu MiB, entering guest at 0x%08llx\n",
 		   (unsigned long long)mib, (unsigned long long)v->tf->rip);

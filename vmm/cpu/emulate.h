@@ -14,4 +14,7 @@ enum emulate_result {
 /* Handle the #GP raised by the guest instruction D. */
 enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d);
 
+/* Handle the #NP raised by D: the guest kernel's return to user mode. */
+enum emulate_result emulate_np(struct vcpu *v, const struct decoded *d);
+
 #endif

@@ -18,12 +18,21 @@
  * |   selector     |         offset 15:0          |
  * +----------------+------------------------------+
  *
- * Not yet here (the CPU issue): delivery from guest CPL 3 (stack switch via
- * the guest TSS), task gates, 16-bit gates, and the full double-fault
- * classification; each stops the guest with a report naming it.
+ * From guest CPL 3 the CPU switches to the ring-0 stack named by the guest's
+ * TSS (SS0:ESP0) and pushes the user SS and ESP first; the monitor does the
+ * same.  Not yet here: task gates, 16-bit gates, handlers in DPL 1-3 code
+ * and the full double-fault classification; each stops the guest with a
+ * report naming it.
  */
 #include "interrupts.h"
 
+/* Why a delivery failed: the exception it turns into instead. */
+struct delivery_fault {
+	uint8_t vector;
+	uint32_t error;
+};
+
+#include "../core/account.h"
 #include "../core/log.h"
 #include "../core/x86.h"
 #include "descriptor.h"
@@ -52,17 +61,25 @@ static uint16_t gate_selector(uint64_t g)
 	return (uint16_t)(g >> 16);
 }
 
-/* The EFLAGS image the guest believes it has: IOPL 0 as it really runs. */
+/*
+ * The EFLAGS image the guest believes it has: IOPL 0 as it really runs, and
+ * at CPL 3 the IF the guest's iret asked for (user code really runs with
+ * IF set).
+ */
 static uint32_t virtual_eflags(const struct vcpu *v)
 {
-	return (uint32_t)v->tf->rflags | FL_FIXED;
+	uint32_t fl = (uint32_t)v->tf->rflags | FL_FIXED;
+
+	if (guest_cpl(v) == 3)
+		fl = (fl & ~FL_IF) | (v->user_if ? FL_IF : 0);
+	return fl;
 }
 
-/* Why a delivery failed: the exception it turns into instead. */
-struct delivery_fault {
-	uint8_t vector;
-	uint32_t error;
-};
+/* The guest's ring-0 stack from its TSS: SS0 and ESP0, checked as the CPU
+ * checks them (#TS with the selector); 0 or -1 with *why set. */
+static int tss_ring0_stack(struct vcpu *v, uint16_t *ss0, uint32_t *esp0,
+			   struct delivery_fault *why);
+
 
 /* Try once; return 0, or -1 with *why naming the fault delivery raised. */
 static int try_deliver(struct vcpu *v, const struct guest_event *ev,
@@ -73,7 +90,8 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	struct trap_frame *tf = v->tf;
 	struct gmem_fault f;
 	uint64_t gate, target;
-	uint32_t frame[4], esp;
+	uint32_t frame[6], esp;
+	uint16_t ss;
 	unsigned n = 0, type;
 
 	why->vector = EXC_GP;
@@ -105,30 +123,68 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 		why->vector = EXC_NP;
 		return -1;
 	}
-	if (desc_dpl(target) != 0 || guest_cpl(v) != 0)
-		guest_fatal(v, "vector %u: delivery with a privilege change "
-			    "(guest CPL %d, handler DPL %u) is not supported yet",
-			    ev->vector, guest_cpl(v), desc_dpl(target));
+	if (desc_dpl(target) != 0)
+		guest_fatal(v, "vector %u: handler segment with DPL %u: only "
+			    "DPL-0 handlers are supported", ev->vector,
+			    desc_dpl(target));
+	ss = (uint16_t)tf->ss;
+	esp = (uint32_t)tf->rsp;
+	if (guest_cpl(v) == 3 && tss_ring0_stack(v, &ss, &esp, why))
+		return -1;
 
+	/* frame[] is the pushes in reverse order: lowest address first. */
 	if (ev->has_error)
 		frame[n++] = ev->error;
 	frame[n++] = ev->return_eip;
 	frame[n++] = virtual_cs(v);
 	frame[n++] = virtual_eflags(v);
-	/* frame[] is in push order reversed: lowest address first. */
-	esp = (uint32_t)tf->rsp - n * 4;
-	if (gmem_write(&v->mem, seg_base(v, (uint16_t)tf->ss) + esp, frame,
-		       n * 4, 0, &f)) {
+	if (guest_cpl(v) == 3) {
+		frame[n++] = (uint32_t)tf->rsp;
+		frame[n++] = (uint16_t)tf->ss;
+	}
+	esp -= n * 4;
+	if (gmem_write(&v->mem, seg_base(v, ss) + esp, frame, n * 4, 0, &f)) {
 		why->vector = EXC_SS;
 		why->error = 0;
 		return -1;
 	}
+	tf->ss = compress_rpl(ss);
 	tf->rsp = esp;
 	tf->rip = gate_offset(gate);
 	tf->cs = compress_rpl(gate_selector(gate));
 	tf->rflags &= ~(uint64_t)(FL_TF | FL_NT | FL_RF | FL_VM);
 	if (type == GATE_INT32)
 		tf->rflags &= ~(uint64_t)FL_IF;
+	return 0;
+}
+
+static int tss_ring0_stack(struct vcpu *v, uint16_t *ss0, uint32_t *esp0,
+			   struct delivery_fault *why)
+{
+	struct gmem_fault f;
+	uint32_t stack[2];              /* ESP0 at offset 4, SS0 at offset 8 */
+	uint64_t d;
+
+	if (v->tr.sel == 0)
+		guest_fatal(v, "interrupt from user mode with no task register "
+			    "loaded: no ring-0 stack");
+	why->vector = EXC_TS;
+	why->error = v->tr.sel & ~3u;
+	if (v->tr.limit < 11 ||
+	    gmem_read(&v->mem, v->tr.base + 4, stack, 8, 0, &f) != GM_OK)
+		return -1;
+	*esp0 = stack[0];
+	*ss0 = (uint16_t)stack[1];
+	why->error = *ss0 & ~3u;
+	if (SEL_INDEX(*ss0) == 0 || SEL_RPL(*ss0) != 0 ||
+	    guest_descriptor(v, *ss0, &d) || !(d & DESC_S) ||
+	    (d & DESC_TYPE_CODE) || !(d & (2ull << DESC_TYPE_SHIFT)) ||
+	    desc_dpl(d) != 0)
+		return -1;
+	if (!(d & DESC_P)) {
+		why->vector = EXC_SS;
+		return -1;
+	}
 	return 0;
 }
 
@@ -148,6 +204,7 @@ void deliver_event(struct vcpu *v, const struct guest_event *ev)
 	};
 	struct guest_event again;
 
+	account_guest_event(ev->vector);
 	if (try_deliver(v, ev, &first) == 0)
 		return;
 	/* The fault delivery raised, delivered in its place. */

@@ -16,6 +16,14 @@
  * loads that register again.  The guest's own selector is remembered and is
  * what interrupt frames record; only a `mov %cs`/`push %cs` inside that
  * window could see the parked selector.
+ *
+ * User code descriptors are present only while user code runs.  An `iret`
+ * from the guest kernel (CPL 1) to user mode (CPL 3) neither faults nor
+ * changes IF, so the monitor would not see the guest leave its kernel.  So
+ * while the guest kernel runs, the real GDT marks its DPL-3 code segments
+ * not present: the return to user mode raises #NP(selector) with the frame
+ * still on the guest stack, and the monitor completes the `iret` itself.
+ * Every way back from CPL 3 is an exit, after which they are hidden again.
  */
 #include "segments.h"
 
@@ -23,8 +31,13 @@
 
 #include "../core/log.h"
 #include "descriptor.h"
+#include "interrupts.h"
 
 uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
+
+/* Real GDT slots holding the guest's DPL-3 code descriptors. */
+static uint16_t user_code_slots[64];
+static unsigned n_user_code_slots;
 
 /* Flat 4 GiB code and data as QEMU's multiboot loader leaves them. */
 #define BOOT_CODE_SEL  0x10
@@ -104,15 +117,88 @@ void segments_sync_gdt(struct vcpu *v)
 	}
 	park_loaded_segment(&v->tf->cs, SLOT_STALE_CS, &v->stale_cs);
 	park_loaded_segment(&v->tf->ss, SLOT_STALE_SS, &v->stale_ss);
+	n_user_code_slots = 0;
 	for (unsigned i = 0; i < GDT_GUEST_SLOTS; i++) {
 		uint64_t d = 0;
 
 		if (i > 0 && i < n && guest_descriptor(v, (uint16_t)(i * 8), &d))
 			d = 0;
-		real_gdt[i] = desc_sanitize(d);
+		d = desc_sanitize(d);
+		if (d && (d & DESC_TYPE_CODE) && desc_dpl(d) == 3) {
+			if (n_user_code_slots == 64)
+				guest_fatal(v, "more than 64 user code "
+					    "segments in the GDT");
+			user_code_slots[n_user_code_slots++] = (uint16_t)i;
+			if (!v->user_code_present)
+				d &= ~DESC_P;
+		}
+		real_gdt[i] = d;
 	}
 	unpark_if_same(&v->tf->cs, SLOT_STALE_CS, v->stale_cs);
 	unpark_if_same(&v->tf->ss, SLOT_STALE_SS, v->stale_ss);
+}
+
+void segments_prepare_return(struct vcpu *v)
+{
+	bool want = (v->tf->cs & 3) == 3;
+
+	if (want == v->user_code_present)
+		return;
+	for (unsigned i = 0; i < n_user_code_slots; i++) {
+		if (want)
+			real_gdt[user_code_slots[i]] |= DESC_P;
+		else
+			real_gdt[user_code_slots[i]] &= ~DESC_P;
+	}
+	v->user_code_present = want;
+}
+
+/* Deliver fault VECTOR with selector error code SEL; return -1. */
+static int selector_fault(struct vcpu *v, uint8_t vector, uint16_t sel)
+{
+	reflect_exception(v, vector, true, sel & ~3u);
+	return -1;
+}
+
+#define DESC_TYPE_WRITABLE (2ull << DESC_TYPE_SHIFT)
+#define TSS_TYPE_AVAILABLE 0x9ull
+#define TSS_TYPE_BUSY_BIT  (2ull << DESC_TYPE_SHIFT)
+
+int segments_load_ss(struct vcpu *v, uint16_t sel)
+{
+	unsigned cpl = (unsigned)guest_cpl(v);
+	uint64_t d;
+
+	if (SEL_INDEX(sel) == 0 || SEL_RPL(sel) != cpl ||
+	    guest_descriptor(v, sel, &d) || !(d & DESC_S) ||
+	    (d & DESC_TYPE_CODE) || !(d & DESC_TYPE_WRITABLE) ||
+	    desc_dpl(d) != cpl)
+		return selector_fault(v, EXC_GP, sel);
+	if (!(d & DESC_P))
+		return selector_fault(v, EXC_SS, sel);
+	v->tf->ss = compress_rpl(sel);
+	return 0;
+}
+
+int segments_load_tr(struct vcpu *v, uint16_t sel)
+{
+	uint32_t off = SEL_INDEX(sel) * 8u;
+	uint64_t d;
+
+	if (SEL_INDEX(sel) == 0 || SEL_TI(sel) || guest_descriptor(v, sel, &d) ||
+	    (d & DESC_S) ||
+	    ((d & DESC_TYPE_MASK) >> DESC_TYPE_SHIFT) != TSS_TYPE_AVAILABLE)
+		return selector_fault(v, EXC_GP, sel);
+	if (!(d & DESC_P))
+		return selector_fault(v, EXC_NP, sel);
+	d |= TSS_TYPE_BUSY_BIT;
+	if (gmem_write(&v->mem, v->gdtr.base + off, &d, 8, 0,
+		       &(struct gmem_fault){ 0 }) != GM_OK)
+		return selector_fault(v, EXC_GP, sel);
+	v->tr.sel = sel;
+	v->tr.base = desc_base(d);
+	v->tr.limit = desc_limit(d);
+	return 0;
 }
 
 uint32_t seg_base(const struct vcpu *v, uint16_t sel)

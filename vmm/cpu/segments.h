@@ -40,6 +40,25 @@ uint16_t virtual_cs(const struct vcpu *v);
 /* Base address of the segment SEL names in the real GDT (0 for null). */
 uint32_t seg_base(const struct vcpu *v, uint16_t sel);
 
+/*
+ * Load the guest's task register with SEL, as `ltr` does: checks, faults
+ * delivered to the guest (returns -1), the busy bit set in the guest's GDT.
+ */
+int segments_load_tr(struct vcpu *v, uint16_t sel);
+
+/*
+ * Load SS with SEL for the guest at its current CPL (mov ss, pop ss): the
+ * CPU's checks, faults delivered (returns -1); RPL compressed for ring 1.
+ */
+int segments_load_ss(struct vcpu *v, uint16_t sel);
+
+/*
+ * Make the guest's DPL-3 code descriptors present exactly when the guest is
+ * about to run at CPL 3 (see the top of segments.c).  Called before every
+ * return to the guest.
+ */
+void segments_prepare_return(struct vcpu *v);
+
 /* Read the guest's own descriptor for SEL; 0 if beyond its GDT or unreadable. */
 int guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc);
 

@@ -40,6 +40,18 @@ struct vcpu {
 	uint32_t cr0, cr2, cr3, cr4;
 	struct dtr gdtr, idtr;
 	uint16_t stale_cs, stale_ss;    /* selectors parked in the stale slots */
+	uint16_t ldtr;                  /* only the null LDT so far */
+	struct {
+		uint16_t sel;
+		uint32_t base, limit;
+	} tr;                           /* the guest's task register */
+	struct vmsrs {
+		uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+		uint64_t apic_base, pat, misc_enable, mtrr_def_type;
+		uint64_t mtrr_var[16], mtrr_fixed[11];
+	} msr;
+	bool user_if;                   /* virtual IF while at CPL 3 */
+	bool user_code_present;         /* DPL-3 code descriptors present */
 
 	struct guest_mem mem;       /* guest RAM and its translation */
 	struct exit_info exit;

@@ -1,0 +1,389 @@
+/*
+ * system.c - system instructions, emulated on the virtual CPU.
+ *
+ * The guest's control registers, descriptor-table registers, task register
+ * and MSRs are virtual: they live in struct vcpu and reach the real CPU
+ * only where the monitor decides.  Each instruction below does what the SDM
+ * says it does at CPL 0, and raises the faults it would raise.  Where QEMU
+ * 7.2, the reference CPU, is more lenient than the SDM, the monitor does as
+ * QEMU does, because a guest must not see a difference:
+ *
+ *   - mov to CR0 with NW=1 and CD=0 does not raise #GP;
+ *   - an unknown MSR reads as 0 and ignores writes instead of raising #GP.
+ *
+ * Real CR0 follows the guest's TS, EM, MP and AM, so the guest's own lazy
+ * FPU switching and alignment checks work natively; the monitor clears TS
+ * and EM around its own SSE use (cpu/decode.c).
+ *
+ * At virtual CPL 3 every instruction here except the UMIP-sensitive stores
+ * (sgdt, sidt, sldt, str, smsw) raises #GP(0), as natively.  Those five
+ * fault on the real CPU because the monitor enables UMIP for itself; for the
+ * guest they fault only if its own CR4.UMIP is set.
+ */
+#include "system.h"
+
+#include <string.h>
+
+#include "../core/x86.h"
+#include "descriptor.h"
+#include "interrupts.h"
+#include "operands.h"
+#include "segments.h"
+
+/* CR0 bits of the real CPU that follow the guest's. */
+#define CR0_GUEST_OWNED (CR0_MP | CR0_EM | CR0_TS | CR0_AM)
+
+/* CR4 bits a guest may set: those whose feature the CPU model reports. */
+static uint32_t cr4_allowed;
+
+/* Build the set of CR4 bits the CPU's CPUID admits, as QEMU does. */
+static uint32_t cr4_bits_from_cpuid(void)
+{
+	uint32_t l1[4], l7[4];
+	uint32_t ok = (1u << 2) | (1u << 3) | (1u << 8);    /* TSD, DE, PCE */
+
+	cpuid(1, 0, l1);
+	cpuid(7, 0, l7);
+	if (l1[3] & (1u << 1))  ok |= 1u << 0 | 1u << 1;    /* VME, PVI */
+	if (l1[3] & (1u << 3))  ok |= CR4_PSE;
+	if (l1[3] & (1u << 6))  ok |= CR4_PAE;
+	if (l1[3] & (1u << 7))  ok |= 1u << 6;              /* MCE */
+	if (l1[3] & (1u << 13)) ok |= CR4_PGE;
+	if (l1[3] & (1u << 24)) ok |= CR4_OSFXSR;
+	if (l1[3] & (1u << 25)) ok |= CR4_OSXMMEXCPT;
+	if (l1[2] & (1u << 26)) ok |= 1u << 18;             /* OSXSAVE */
+	if (l7[2] & (1u << 2))  ok |= CR4_UMIP;
+	if (l7[1] & (1u << 0))  ok |= CR4_FSGSBASE;
+	return ok;
+}
+
+void system_init(struct vcpu *v)
+{
+	v->cr0 = CR0_PE | CR0_ET;               /* as QEMU's multiboot loader */
+	v->cr4 = 0;
+	v->msr.apic_base = rdmsr(0x1b);
+	v->msr.pat = rdmsr(0x277);
+	v->msr.misc_enable = rdmsr(0x1a0);
+	v->msr.mtrr_def_type = rdmsr(0x2ff);
+	cr4_allowed = cr4_bits_from_cpuid();
+}
+
+/* Load the real CR0 with the guest's share of it. */
+static void sync_real_cr0(const struct vcpu *v)
+{
+	write_cr0((read_cr0() & ~(uint64_t)CR0_GUEST_OWNED) |
+		  (v->cr0 & CR0_GUEST_OWNED));
+}
+
+static enum emulate_result gp0(struct vcpu *v)
+{
+	reflect_exception(v, EXC_GP, true, 0);
+	return EMU_DONE;
+}
+
+/* Set CR0 to VAL as mov/lmsw/clts would, or stop for modes not run. */
+static void set_cr0(struct vcpu *v, uint32_t val)
+{
+	val |= CR0_ET;
+	if (!(val & CR0_PE))
+		guest_fatal(v, "CR0.PE cleared: real mode is not run by direct "
+			    "execution");
+	if (val & CR0_PG)
+		guest_fatal(v, "CR0.PG set: guest paging needs the shadow MMU, "
+			    "which is not connected yet");
+	v->cr0 = val;
+	sync_real_cr0(v);
+}
+
+/* The number N of control register CRn, or -1. */
+static int cr_number(x86_reg r)
+{
+	if (r >= X86_REG_CR0 && r <= X86_REG_CR15)
+		return (int)(r - X86_REG_CR0);
+	return -1;
+}
+
+static enum emulate_result mov_to_cr(struct vcpu *v, const struct decoded *d,
+				     int n, uint32_t val)
+{
+	switch (n) {
+	case 0: set_cr0(v, val); break;
+	case 2: v->cr2 = val; break;
+	case 3: v->cr3 = val; break;
+	case 4:
+		if (val & ~cr4_allowed)
+			return gp0(v);
+		if (val & ~(CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR |
+			    CR4_OSXMMEXCPT | (1u << 2) | (1u << 3) | (1u << 6) |
+			    (1u << 8)))
+			guest_fatal(v, "CR4 0x%08x: a feature the monitor does "
+				    "not honour yet", val);
+		v->cr4 = val;
+		break;
+	default:
+		reflect_exception(v, EXC_UD, false, 0);
+		return EMU_DONE;
+	}
+	advance(v, d);
+	return EMU_DONE;
+}
+
+static uint32_t cr_value(const struct vcpu *v, int n)
+{
+	switch (n) {
+	case 0: return v->cr0;
+	case 2: return v->cr2;
+	case 3: return v->cr3;
+	default: return v->cr4;
+	}
+}
+
+/* mov crN, r32 / mov r32, crN (the debug registers: not yet). */
+static enum emulate_result emulate_mov_cr(struct vcpu *v,
+					  const struct decoded *d)
+{
+	const cs_x86_op *dst = &d->x86->operands[0];
+	const cs_x86_op *src = &d->x86->operands[1];
+	int to = cr_number(dst->reg), from = cr_number(src->reg);
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (to >= 0)
+		return mov_to_cr(v, d, to, reg_read(v, src->reg));
+	if (from == 1 || from > 4) {
+		reflect_exception(v, EXC_UD, false, 0);
+		return EMU_DONE;
+	}
+	reg_write(v, dst->reg, cr_value(v, from));
+	advance(v, d);
+	return EMU_DONE;
+}
+
+static enum emulate_result emulate_clts(struct vcpu *v, const struct decoded *d)
+{
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	v->cr0 &= ~CR0_TS;
+	sync_real_cr0(v);
+	advance(v, d);
+	return EMU_DONE;
+}
+
+/* lmsw: loads CR0 bits 0-3; it can set PE but never clear it. */
+static enum emulate_result emulate_lmsw(struct vcpu *v, const struct decoded *d)
+{
+	const uint32_t msw_bits = CR0_PE | CR0_MP | CR0_EM | CR0_TS;
+	uint32_t val;
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (!operand_read(v, &d->x86->operands[0], 2, &val))
+		return EMU_DONE;
+	set_cr0(v, (v->cr0 & ~(msw_bits & ~CR0_PE)) | (val & msw_bits));
+	advance(v, d);
+	return EMU_DONE;
+}
+
+/* The UMIP-sensitive stores: sgdt, sidt, sldt, str, smsw. */
+static enum emulate_result emulate_store(struct vcpu *v, const struct decoded *d)
+{
+	const cs_x86_op *dst = &d->x86->operands[0];
+	uint32_t val;
+	uint8_t pd[6];
+	const struct dtr *t;
+
+	if (guest_cpl(v) != 0 && (v->cr4 & CR4_UMIP))
+		return gp0(v);
+	switch (d->insn->id) {
+	case X86_INS_SGDT:
+	case X86_INS_SIDT:
+		t = d->insn->id == X86_INS_SGDT ? &v->gdtr : &v->idtr;
+		memcpy(pd, &t->limit, 2);
+		memcpy(pd + 2, &t->base, 4);
+		if (guest_write(v, mem_operand_address(v, dst), pd, 6))
+			advance(v, d);
+		return EMU_DONE;
+	case X86_INS_SLDT: val = v->ldtr; break;
+	case X86_INS_STR:  val = v->tr.sel; break;
+	default:           val = v->cr0; break;        /* smsw */
+	}
+	/* To memory these store 16 bits; to a 32-bit register, zero-extended
+	 * (smsw: the whole of CR0, as QEMU gives it). */
+	if (dst->type == X86_OP_MEM)
+		val &= 0xffff;
+	if (operand_write(v, dst, dst->type == X86_OP_MEM ? 2 : dst->size, val))
+		advance(v, d);
+	return EMU_DONE;
+}
+
+/* Read the pseudo-descriptor (limit16, base32) that lgdt/lidt name. */
+static bool read_pseudo_descriptor(struct vcpu *v, const struct decoded *d,
+				   struct dtr *out)
+{
+	uint8_t raw[6];
+
+	if (!guest_read(v, mem_operand_address(v, &d->x86->operands[0]), raw,
+			sizeof(raw)))
+		return false;
+	memcpy(&out->limit, raw, 2);
+	memcpy(&out->base, raw + 2, 4);
+	if (d->x86->prefix[2] == X86_PREFIX_OPSIZE)
+		out->base &= 0x00ffffff;    /* 16-bit operand size: 24-bit base */
+	return true;
+}
+
+static enum emulate_result emulate_lgdt_lidt(struct vcpu *v,
+					     const struct decoded *d)
+{
+	struct dtr t;
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (!read_pseudo_descriptor(v, d, &t))
+		return EMU_DONE;
+	if (d->insn->id == X86_INS_LIDT) {
+		v->idtr = t;
+	} else {
+		v->gdtr = t;
+		segments_sync_gdt(v);
+	}
+	advance(v, d);
+	return EMU_DONE;
+}
+
+static enum emulate_result emulate_ltr(struct vcpu *v, const struct decoded *d)
+{
+	uint32_t sel;
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (!operand_read(v, &d->x86->operands[0], 2, &sel))
+		return EMU_DONE;
+	if (segments_load_tr(v, (uint16_t)sel) == 0)
+		advance(v, d);
+	return EMU_DONE;
+}
+
+static enum emulate_result emulate_lldt(struct vcpu *v, const struct decoded *d)
+{
+	uint32_t sel;
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (!operand_read(v, &d->x86->operands[0], 2, &sel))
+		return EMU_DONE;
+	if (SEL_INDEX(sel) != 0)
+		guest_fatal(v, "lldt 0x%04x: local descriptor tables are not "
+			    "shadowed yet", sel);
+	v->ldtr = 0;
+	advance(v, d);
+	return EMU_DONE;
+}
+
+/* The guest's copy of MSR, or NULL for one this monitor does not model. */
+static uint64_t *msr_slot(struct vcpu *v, uint32_t msr)
+{
+	switch (msr) {
+	case 0x174: return &v->msr.sysenter_cs;
+	case 0x175: return &v->msr.sysenter_esp;
+	case 0x176: return &v->msr.sysenter_eip;
+	case 0x1b:  return &v->msr.apic_base;
+	case 0x277: return &v->msr.pat;
+	case 0x1a0: return &v->msr.misc_enable;
+	case 0x2ff: return &v->msr.mtrr_def_type;
+	default:
+		if (msr >= 0x200 && msr < 0x210)
+			return &v->msr.mtrr_var[msr - 0x200];
+		if (msr == 0x250)
+			return &v->msr.mtrr_fixed[0];
+		if (msr == 0x258 || msr == 0x259)
+			return &v->msr.mtrr_fixed[msr - 0x258 + 1];
+		if (msr >= 0x268 && msr < 0x270)
+			return &v->msr.mtrr_fixed[msr - 0x268 + 3];
+		return NULL;
+	}
+}
+
+/* Values only the CPU model decides: MTRRCAP and the time-stamp counter. */
+static bool msr_fixed_value(uint32_t msr, uint64_t *val)
+{
+	switch (msr) {
+	case 0xfe: *val = rdmsr(0xfe); return true;     /* MTRRCAP */
+	case 0x10: *val = rdtsc(); return true;
+	default: return false;
+	}
+}
+
+static enum emulate_result emulate_rdmsr(struct vcpu *v, const struct decoded *d)
+{
+	uint32_t msr = (uint32_t)v->tf->rcx;
+	uint64_t *slot = msr_slot(v, msr), val = 0;
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (slot)
+		val = *slot;
+	else
+		msr_fixed_value(msr, &val);     /* unknown MSRs read 0 (QEMU) */
+	v->tf->rax = (uint32_t)val;
+	v->tf->rdx = (uint32_t)(val >> 32);
+	advance(v, d);
+	return EMU_DONE;
+}
+
+static enum emulate_result emulate_wrmsr(struct vcpu *v, const struct decoded *d)
+{
+	uint32_t msr = (uint32_t)v->tf->rcx;
+	uint64_t *slot = msr_slot(v, msr);
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (msr == 0x10)
+		guest_fatal(v, "wrmsr to the time-stamp counter is not "
+			    "virtualized yet");
+	if (slot)
+		*slot = (uint64_t)(uint32_t)v->tf->rdx << 32 |
+			(uint32_t)v->tf->rax;
+	advance(v, d);
+	return EMU_DONE;
+}
+
+/* wbinvd, invd, invlpg: nothing to do while guest paging is off. */
+static enum emulate_result emulate_cache_tlb(struct vcpu *v,
+					     const struct decoded *d)
+{
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	advance(v, d);
+	return EMU_DONE;
+}
+
+enum emulate_result emulate_system(struct vcpu *v, const struct decoded *d)
+{
+	v->exit.insn_id = d->insn->id;
+	switch (d->insn->id) {
+	case X86_INS_MOV:
+		if (d->x86->op_count == 2 &&
+		    d->x86->operands[0].type == X86_OP_REG &&
+		    d->x86->operands[1].type == X86_OP_REG &&
+		    (cr_number(d->x86->operands[0].reg) >= 0 ||
+		     cr_number(d->x86->operands[1].reg) >= 0))
+			return emulate_mov_cr(v, d);
+		return EMU_NOT_MINE;
+	case X86_INS_CLTS:   return emulate_clts(v, d);
+	case X86_INS_LMSW:   return emulate_lmsw(v, d);
+	case X86_INS_SGDT: case X86_INS_SIDT: case X86_INS_SLDT:
+	case X86_INS_STR: case X86_INS_SMSW:
+		return emulate_store(v, d);
+	case X86_INS_LGDT: case X86_INS_LIDT:
+		return emulate_lgdt_lidt(v, d);
+	case X86_INS_LTR:    return emulate_ltr(v, d);
+	case X86_INS_LLDT:   return emulate_lldt(v, d);
+	case X86_INS_RDMSR:  return emulate_rdmsr(v, d);
+	case X86_INS_WRMSR:  return emulate_wrmsr(v, d);
+	case X86_INS_WBINVD: case X86_INS_INVD: case X86_INS_INVLPG:
+		return emulate_cache_tlb(v, d);
+	default:
+		return EMU_NOT_MINE;
+	}
+}

@@ -1,0 +1,132 @@
+/*
+ * transfer.c - iret and software interrupts, completed by the monitor.
+ *
+ * Both cross privilege boundaries the real CPU will not cross for a guest
+ * running de-privileged.  An iret in the guest kernel returns either to
+ * its own ring (a frame with CS.RPL 0, which the CPU refuses at CPL 1 with
+ * #GP) or to user mode (a not-present user code segment: #NP, see
+ * segments.c).  A software interrupt hits one of the monitor's DPL-0 gates
+ * (#GP with the IDT bit).  The monitor does what the CPU would have done
+ * for a guest really at CPL 0.
+ */
+#include "transfer.h"
+
+#include "../core/x86.h"
+#include "descriptor.h"
+#include "interrupts.h"
+#include "operands.h"
+#include "segments.h"
+
+/* Pop N 32-bit words from the guest stack (without moving ESP). */
+static bool peek_stack(struct vcpu *v, uint32_t *out, unsigned n)
+{
+	uint32_t esp = (uint32_t)v->tf->rsp;
+
+	return guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp, out, n * 4);
+}
+
+/*
+ * The real RFLAGS the guest resumes with, from the EFLAGS image it popped:
+ * IOPL stays 0 (so cli/sti/in/out keep faulting), VM and the virtual-8086
+ * flags are refused, and the fixed bit is set.
+ */
+static uint64_t sanitize_eflags(struct vcpu *v, uint32_t eflags)
+{
+	const uint32_t settable = FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF |
+				  FL_TF | FL_IF | FL_DF | FL_OF | FL_NT |
+				  FL_RF | FL_AC | FL_ID;
+
+	if (eflags & FL_VM)
+		guest_fatal(v, "iret to virtual-8086 mode: not run by direct "
+			    "execution");
+	return (eflags & settable) | FL_FIXED;
+}
+
+/* The checks of an iret to user mode on the guest's own descriptors. */
+static bool user_return_ok(struct vcpu *v, uint16_t cs, uint16_t ss)
+{
+	uint64_t c, s;
+
+	if (guest_descriptor(v, cs, &c) || !(c & DESC_S) ||
+	    !(c & DESC_TYPE_CODE) || desc_dpl(c) != 3) {
+		reflect_exception(v, EXC_GP, true, cs & ~3u);
+		return false;
+	}
+	if (SEL_RPL(ss) != 3 || guest_descriptor(v, ss, &s) ||
+	    !(s & DESC_S) || (s & DESC_TYPE_CODE) ||
+	    !(s & (2ull << DESC_TYPE_SHIFT)) || desc_dpl(s) != 3) {
+		reflect_exception(v, EXC_GP, true, ss & ~3u);
+		return false;
+	}
+	if (!(s & DESC_P)) {
+		reflect_exception(v, EXC_SS, true, ss & ~3u);
+		return false;
+	}
+	return true;
+}
+
+/*T:110 An `iret` in the guest kernel returns to a frame whose CS has RPL 0
+ * (the virtual CS the monitor pushed, or one the guest built); at CPL 1 that
+ * is a return to a more privileged ring, which the CPU refuses with #GP.  So
+ * the monitor pops the frame itself and resumes the guest at the target with
+ * the selector's RPL compressed to 1.  A return to user mode arrives as #NP
+ * instead (segments.c hides user code while the kernel runs); the monitor
+ * pops the outer ESP and SS too, remembers the user's IF, and resumes user
+ * code with the real IF set. */
+enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d)
+{
+	uint32_t w[5];
+	uint16_t cs;
+
+	v->exit.insn_id = d->insn->id;
+	if (guest_cpl(v) != 0)
+		guest_fatal(v, "iret at CPL 3 faulted: not expected");
+	if (d->x86->prefix[2] == X86_PREFIX_OPSIZE)
+		guest_fatal(v, "16-bit iret is not supported yet");
+	if (v->tf->rflags & FL_NT)
+		guest_fatal(v, "iret with EFLAGS.NT set: hardware task "
+			    "switches are not run");
+	if (!peek_stack(v, w, 3))
+		return EMU_DONE;
+	cs = (uint16_t)w[1];
+	if (SEL_RPL(cs) == 0) {
+		v->tf->rsp = (uint32_t)(v->tf->rsp + 12);
+		v->tf->rflags = sanitize_eflags(v, w[2]);
+	} else if (SEL_RPL(cs) == 3) {
+		if (!peek_stack(v, w, 5) || !user_return_ok(v, cs, (uint16_t)w[4]))
+			return EMU_DONE;
+		v->tf->rsp = w[3];
+		v->tf->ss = (uint16_t)w[4];
+		v->user_if = (w[2] & FL_IF) != 0;
+		v->tf->rflags = sanitize_eflags(v, w[2]) | FL_IF;
+	} else {
+		guest_fatal(v, "iret to ring %u: the guest may use rings 0 and "
+			    "3 only", SEL_RPL(cs));
+	}
+	v->tf->rip = w[0];
+	v->tf->cs = compress_rpl(cs);
+	return EMU_DONE;
+}
+
+/*T:120 A software interrupt.  The real IDT's gates are all DPL 0, so `int n`
+ * at CPL 1 or 3 raises #GP with the IDT bit set in its error code.  The
+ * vector comes from the instruction, not the error code: QEMU 7.2 reports
+ * vector*16+2 for a 64-bit IDT where the SDM says vector*8+2. */
+enum emulate_result emulate_int(struct vcpu *v, const struct decoded *d)
+{
+	struct guest_event ev = {
+		.kind = EV_SOFTWARE,
+		.return_eip = (uint32_t)(v->tf->rip + d->insn->size),
+	};
+
+	switch (d->insn->id) {
+	case X86_INS_INT3: ev.vector = EXC_BP; break;
+	case X86_INS_INTO: ev.vector = EXC_OF; break;
+	case X86_INS_INT:  ev.vector = (uint8_t)d->x86->operands[0].imm; break;
+	default:
+		guest_fatal(v, "#GP through an IDT gate from an instruction "
+			    "that is not a software interrupt");
+	}
+	deliver_event(v, &ev);
+	return EMU_DONE;
+}
