@@ -208,6 +208,32 @@ static void model_specific_registers(void)
     write_msr("wrmsr unknown 0x12345", 0x12345, 1, 0);
 }
 
+static void debug_registers(void)
+{
+    uint32_t dr0, dr6, dr7, dr4;
+
+    asm volatile("mov %%dr6, %0; mov %%dr7, %1" : "=r"(dr6), "=r"(dr7));
+    kprintf("boot dr6 0x%08x dr7 0x%08x\n", dr6, dr7);
+    asm volatile("mov %0, %%dr0" : : "r"(0x00001000));
+    asm volatile("mov %%dr0, %0" : "=r"(dr0));
+    asm volatile("mov %%dr4, %0" : "=r"(dr4));
+    kprintf("dr0 0x%08x, dr4 reads as dr6 0x%08x\n", dr0, dr4);
+}
+
+/* A far return to the same ring: natively plain, under the monitor a
+ * frame with RPL 0 that the CPU refuses at CPL 1. */
+static void far_return(void)
+{
+    uint32_t seen = 0;
+
+    asm volatile("pushl %1\n\t"
+                 "pushl $1f\n\t"
+                 "lret\n"
+                 "1:\tmovl $1, %0"
+                 : "=r"(seen) : "i"(SEL_KCODE) : "memory");
+    kprintf("lret to ring 0: %s\n", seen ? "arrived" : "lost");
+}
+
 static void cache_and_tlb(void)
 {
     probe_arm(2);
@@ -232,5 +258,7 @@ void kmain(uint32_t magic, void *mbi)
     descriptor_registers();
     model_specific_registers();
     cache_and_tlb();
+    debug_registers();
+    far_return();
     user_tests();           /* does not return: see cpu_user.c */
 }

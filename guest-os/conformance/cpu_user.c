@@ -24,6 +24,20 @@ static struct {
 static unsigned nresults;
 static uint8_t user_stack[4096] __attribute__((aligned(16)));
 static uint32_t syscall_cpl, syscall_esp_ok, user_eflags_if;
+static uint8_t sysenter_stack[1024] __attribute__((aligned(16)));
+volatile uint32_t sysenter_seen, sysexit_if;
+
+/*
+ * The kernel's sysenter entry: note the visit and go straight back to the
+ * user code whose address is in EDX, on the user stack in ECX.  `sti` right
+ * before sysexit (as Linux does) returns with interrupts on.
+ */
+void sysenter_entry(void);
+asm(".text\n"
+    "sysenter_entry:\n\t"
+    "movl $1, sysenter_seen\n\t"
+    "sti\n\t"
+    "sysexit\n");
 
 /* Keep the probe's outcome (and a value the probe read) for printing later. */
 static void keep(const char *name, uint32_t value)
@@ -51,6 +65,11 @@ static void user_main(void)
     probe_arm(3); asm volatile("str %0" : "=r"(sel)); keep("user str", sel);
     probe_arm(4); asm volatile("smsw %0" : "=r"(v)); keep("user smsw (low 16)", v & 0xffff);
     probe_arm(0);
+    asm volatile("movl %%esp, %%ecx\n\t"
+                 "movl $1f, %%edx\n\t"
+                 "sysenter\n"
+                 "1:" : : : "ecx", "edx", "memory");
+    sysexit_if = (read_eflags() >> 9) & 1;
     user_eflags_if = (read_eflags() >> 9) & 1;
     v = 21;
     asm volatile("int $0x80" : "+a"(v));
@@ -73,6 +92,8 @@ static void back_in_kernel(void)
                     results[i].value);
     }
     kprintf("user pushf IF %u\n", user_eflags_if);
+    kprintf("sysenter reached the kernel: %s, back in user mode with IF %u\n",
+            sysenter_seen ? "yes" : "no", sysexit_if);
     kprintf("syscall from cpl %u, on the tss stack: %s\n", syscall_cpl,
             syscall_esp_ok ? "yes" : "no");
     kprintf("cpu: done\n");
@@ -94,9 +115,20 @@ static void syscall_handler(struct trapframe *tf)
     tf->eax *= 2;
 }
 
+/* wrmsr of the three SYSENTER MSRs. */
+static void sysenter_setup(void)
+{
+    uint32_t esp = (uint32_t)(sysenter_stack + sizeof(sysenter_stack));
+
+    asm volatile("wrmsr" : : "c"(0x174), "a"(SEL_KCODE), "d"(0));
+    asm volatile("wrmsr" : : "c"(0x175), "a"(esp), "d"(0));
+    asm volatile("wrmsr" : : "c"(0x176), "a"((uint32_t)sysenter_entry), "d"(0));
+}
+
 void user_tests(void)
 {
     trap_register(T_SYSCALL, syscall_handler);
+    sysenter_setup();
     asm volatile("mov %0, %%ds\n\tmov %0, %%es\n\t"
                  "pushl %0\n\t"             /* SS */
                  "pushl %1\n\t"             /* ESP */

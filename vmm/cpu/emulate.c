@@ -7,7 +7,7 @@
  *
  *   here          cli sti hlt in out, mov/pop ss
  *   system.c      control, descriptor-table, task registers, MSRs, caches
- *   transfer.c    iret, int n / int3 / into
+ *   transfer.c    iret, retf, sysenter, sysexit, int n / int3 / into
  *
  * Each handler does to the vcpu what the instruction would have done to a
  * real CPU at the guest's CPL - including the faults it would raise - and
@@ -141,19 +141,6 @@ static bool loads_ss(const struct decoded *d)
 	       op->type == X86_OP_REG && op->reg == X86_REG_SS;
 }
 
-/* A register operand only CPL 0 may touch: the debug registers. */
-static bool names_debug_register(const struct decoded *d)
-{
-	for (unsigned i = 0; i < d->x86->op_count; i++) {
-		const cs_x86_op *op = &d->x86->operands[i];
-
-		if (op->type == X86_OP_REG && op->reg >= X86_REG_DR0 &&
-		    op->reg <= X86_REG_DR15)
-			return true;
-	}
-	return false;
-}
-
 /*
  * Instructions that fault at CPL 1 only because of de-privileging, which
  * the monitor does not emulate yet.  Reflecting their #GP would be wrong, so
@@ -167,11 +154,10 @@ static bool virtualization_fault_not_yet_emulated(const struct vcpu *v,
 	switch (d->insn->id) {
 	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
 	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
-	case X86_INS_RDPMC: case X86_INS_RETF: case X86_INS_IRET:
-	case X86_INS_SYSEXIT: case X86_INS_SYSENTER:
+	case X86_INS_RDPMC: case X86_INS_IRET:
 		return true;
 	default:
-		return names_debug_register(d);
+		return false;
 	}
 }
 
@@ -195,6 +181,10 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 	case X86_INS_IN:    return emulate_in(v, d);
 	case X86_INS_OUT:   return emulate_out(v, d);
 	case X86_INS_IRETD: return emulate_iret(v, d);
+	case X86_INS_RETF:  return emulate_retf(v, d);
+	case X86_INS_SYSENTER:
+		return guest_cpl(v) == 3 ? emulate_sysenter(v, d) : gp0(v);
+	case X86_INS_SYSEXIT: return emulate_sysexit(v, d);
 	default:
 		break;
 	}
@@ -211,7 +201,11 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 
 enum emulate_result emulate_np(struct vcpu *v, const struct decoded *d)
 {
-	if (d->insn->id == X86_INS_IRETD && guest_cpl(v) == 0)
+	if (guest_cpl(v) != 0)
+		return EMU_NOT_MINE;
+	if (d->insn->id == X86_INS_IRETD)
 		return emulate_iret(v, d);
+	if (d->insn->id == X86_INS_RETF)
+		return emulate_retf(v, d);
 	return EMU_NOT_MINE;
 }

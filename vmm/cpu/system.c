@@ -11,6 +11,9 @@
  *   - mov to CR0 with NW=1 and CD=0 does not raise #GP;
  *   - an unknown MSR reads as 0 and ignores writes instead of raising #GP.
  *
+ * The debug registers hold what the guest writes; arming a breakpoint in
+ * DR7 stops the guest with a report (not virtualized yet).
+ *
  * Real CR0 follows the guest's TS, EM, MP and AM, so the guest's own lazy
  * FPU switching and alignment checks work natively; the monitor clears TS
  * and EM around its own SSE use (cpu/decode.c).
@@ -29,6 +32,11 @@
 #include "interrupts.h"
 #include "operands.h"
 #include "segments.h"
+
+/* DR7's enable bits L0-G3: a breakpoint the guest arms. */
+#define DR7_ENABLES 0xffu
+#define DR6_FIXED   0xffff0ff0u
+#define DR7_FIXED   0x00000400u
 
 /* CR0 bits of the real CPU that follow the guest's. */
 #define CR0_GUEST_OWNED (CR0_MP | CR0_EM | CR0_TS | CR0_AM)
@@ -60,6 +68,8 @@ static uint32_t cr4_bits_from_cpuid(void)
 void system_init(struct vcpu *v)
 {
 	v->cr0 = CR0_PE | CR0_ET;               /* as QEMU's multiboot loader */
+	v->dr[6] = DR6_FIXED;
+	v->dr[7] = DR7_FIXED;
 	v->cr4 = 0;
 	v->msr.apic_base = rdmsr(0x1b);
 	v->msr.pat = rdmsr(0x277);
@@ -138,7 +148,7 @@ static uint32_t cr_value(const struct vcpu *v, int n)
 	}
 }
 
-/* mov crN, r32 / mov r32, crN (the debug registers: not yet). */
+/* mov crN, r32 / mov r32, crN. */
 static enum emulate_result emulate_mov_cr(struct vcpu *v,
 					  const struct decoded *d)
 {
@@ -155,6 +165,58 @@ static enum emulate_result emulate_mov_cr(struct vcpu *v,
 		return EMU_DONE;
 	}
 	reg_write(v, dst->reg, cr_value(v, from));
+	advance(v, d);
+	return EMU_DONE;
+}
+
+/* The number N of debug register DRn, or -1. */
+static int dr_number(x86_reg r)
+{
+	if (r >= X86_REG_DR0 && r <= X86_REG_DR15)
+		return (int)(r - X86_REG_DR0);
+	return -1;
+}
+
+
+/*
+ * mov to/from DR0-DR7.  The debug registers are virtual: the guest may
+ * read back what it wrote, but an armed hardware breakpoint (DR7 enables)
+ * stops the guest with a report, since it would never fire.  DR4/DR5 alias
+ * DR6/DR7 unless CR4.DE, when they raise #UD.
+ */
+static enum emulate_result emulate_mov_dr(struct vcpu *v,
+					  const struct decoded *d)
+{
+	const cs_x86_op *dst = &d->x86->operands[0];
+	const cs_x86_op *src = &d->x86->operands[1];
+	int to = dr_number(dst->reg);
+	int n = to >= 0 ? to : dr_number(src->reg);
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (n == 4 || n == 5) {
+		if (v->cr4 & (1u << 3)) {       /* CR4.DE */
+			reflect_exception(v, EXC_UD, false, 0);
+			return EMU_DONE;
+		}
+		n += 2;
+	}
+	if (n > 7) {
+		reflect_exception(v, EXC_UD, false, 0);
+		return EMU_DONE;
+	}
+	if (to >= 0) {
+		uint32_t val = reg_read(v, src->reg);
+
+		if (n == 7 && (val & DR7_ENABLES))
+			guest_fatal(v, "DR7 0x%08x arms a hardware breakpoint: "
+				    "debug registers are not virtualized yet",
+				    val);
+		v->dr[n] = n == 6 ? val | DR6_FIXED : n == 7 ? val | DR7_FIXED
+							     : val;
+	} else {
+		reg_write(v, dst->reg, v->dr[n]);
+	}
 	advance(v, d);
 	return EMU_DONE;
 }
@@ -369,6 +431,12 @@ enum emulate_result emulate_system(struct vcpu *v, const struct decoded *d)
 		    (cr_number(d->x86->operands[0].reg) >= 0 ||
 		     cr_number(d->x86->operands[1].reg) >= 0))
 			return emulate_mov_cr(v, d);
+		if (d->x86->op_count == 2 &&
+		    d->x86->operands[0].type == X86_OP_REG &&
+		    d->x86->operands[1].type == X86_OP_REG &&
+		    (dr_number(d->x86->operands[0].reg) >= 0 ||
+		     dr_number(d->x86->operands[1].reg) >= 0))
+			return emulate_mov_dr(v, d);
 		return EMU_NOT_MINE;
 	case X86_INS_CLTS:   return emulate_clts(v, d);
 	case X86_INS_LMSW:   return emulate_lmsw(v, d);

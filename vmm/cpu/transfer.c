@@ -108,6 +108,90 @@ enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d)
 	return EMU_DONE;
 }
 
+/*
+ * A far return from the guest kernel: to an RPL-0 CS it faults like iret
+ * (#GP), to user code like iret (#NP).  Pops EIP and CS, releases IMM16
+ * bytes of parameters, and for a return to CPL 3 pops ESP and SS too,
+ * releasing IMM16 bytes of the outer stack as well.
+ */
+enum emulate_result emulate_retf(struct vcpu *v, const struct decoded *d)
+{
+	uint32_t w[2], outer[2];
+	uint32_t release = d->x86->op_count ? (uint32_t)d->x86->operands[0].imm
+					    : 0;
+	uint16_t cs;
+
+	v->exit.insn_id = d->insn->id;
+	if (guest_cpl(v) != 0 || d->x86->prefix[2] == X86_PREFIX_OPSIZE)
+		guest_fatal(v, "far return from CPL 3 or with a 16-bit "
+			    "operand size faulted: not supported yet");
+	if (!peek_stack(v, w, 2))
+		return EMU_DONE;
+	cs = (uint16_t)w[1];
+	if (SEL_RPL(cs) == 3) {
+		uint32_t esp = (uint32_t)v->tf->rsp + 8 + release;
+
+		if (!guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp,
+				outer, 8) ||
+		    !user_return_ok(v, cs, (uint16_t)outer[1]))
+			return EMU_DONE;
+		v->tf->rsp = outer[0] + release;
+		v->tf->ss = (uint16_t)outer[1];
+		v->user_if = (v->tf->rflags & FL_IF) != 0;
+		v->tf->rflags |= FL_IF;
+	} else if (SEL_RPL(cs) == 0) {
+		v->tf->rsp = (uint32_t)(v->tf->rsp + 8 + release);
+	} else {
+		guest_fatal(v, "far return to ring %u: the guest may use rings "
+			    "0 and 3 only", SEL_RPL(cs));
+	}
+	v->tf->rip = w[0];
+	v->tf->cs = compress_rpl(cs);
+	return EMU_DONE;
+}
+
+/*
+ * sysenter at CPL 3: the real SYSENTER MSRs are the monitor's (zero), so the
+ * CPU raises #GP(0); the monitor enters the guest kernel with the guest's
+ * SYSENTER_CS/ESP/EIP, as the SDM's SYSENTER pseudo-code says (CS and
+ * CS+8 with flat descriptors; IF, VM and RF cleared).
+ */
+enum emulate_result emulate_sysenter(struct vcpu *v, const struct decoded *d)
+{
+	uint16_t cs = (uint16_t)v->msr.sysenter_cs & ~3u;
+
+	v->exit.insn_id = d->insn->id;
+	if (SEL_INDEX(cs) == 0) {
+		reflect_exception(v, EXC_GP, true, 0);
+		return EMU_DONE;
+	}
+	v->tf->cs = compress_rpl(cs);
+	v->tf->ss = compress_rpl((uint16_t)(cs + 8));
+	v->tf->rip = (uint32_t)v->msr.sysenter_eip;
+	v->tf->rsp = (uint32_t)v->msr.sysenter_esp;
+	v->tf->rflags &= ~(uint64_t)(FL_IF | FL_VM | FL_RF);
+	return EMU_DONE;
+}
+
+/* sysexit at CPL 0 (real CPL 1 faults): back to user code at EDX, ESP ECX. */
+enum emulate_result emulate_sysexit(struct vcpu *v, const struct decoded *d)
+{
+	uint16_t cs = (uint16_t)v->msr.sysenter_cs & ~3u;
+
+	v->exit.insn_id = d->insn->id;
+	if (guest_cpl(v) != 0 || SEL_INDEX(cs) == 0) {
+		reflect_exception(v, EXC_GP, true, 0);
+		return EMU_DONE;
+	}
+	v->tf->cs = (uint16_t)(cs + 16) | 3;
+	v->tf->ss = (uint16_t)(cs + 24) | 3;
+	v->tf->rip = (uint32_t)v->tf->rdx;
+	v->tf->rsp = (uint32_t)v->tf->rcx;
+	v->user_if = (v->tf->rflags & FL_IF) != 0;
+	v->tf->rflags |= FL_IF;
+	return EMU_DONE;
+}
+
 /*T:120 A software interrupt.  The real IDT's gates are all DPL 0, so `int n`
  * at CPL 1 or 3 raises #GP with the IDT bit set in its error code.  The
  * vector comes from the instruction, not the error code: QEMU 7.2 reports

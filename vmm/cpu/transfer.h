@@ -9,6 +9,13 @@
 /* iret executed by the guest kernel (it faulted: #GP or #NP). */
 enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d);
 
+/* retf / retf imm16 executed by the guest kernel (#GP or #NP). */
+enum emulate_result emulate_retf(struct vcpu *v, const struct decoded *d);
+
+/* sysenter from guest user mode; sysexit from the guest kernel. */
+enum emulate_result emulate_sysenter(struct vcpu *v, const struct decoded *d);
+enum emulate_result emulate_sysexit(struct vcpu *v, const struct decoded *d);
+
 /* int n, int3, into: a software interrupt through the guest's IDT. */
 enum emulate_result emulate_int(struct vcpu *v, const struct decoded *d);
 

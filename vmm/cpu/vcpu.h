@@ -40,6 +40,7 @@ struct vcpu {
 	uint32_t cr0, cr2, cr3, cr4;
 	struct dtr gdtr, idtr;
 	uint16_t stale_cs, stale_ss;    /* selectors parked in the stale slots */
+	uint32_t dr[8];                 /* debug registers (DR4/5 unused) */
 	uint16_t ldtr;                  /* only the null LDT so far */
 	struct {
 		uint16_t sel;
