@@ -136,6 +136,10 @@ void trap_entry(struct trap_frame *tf)
 	v->exit = (struct exit_info){
 		.vector = vector, .in_progress = true, .start_tsc = rdtsc(),
 	};
+	if (tf->rflags & FL_VM)
+		guest_fatal(v, "the guest is in virtual-8086 mode (QEMU's TCG "
+			    "lets an iret at CPL 1 set EFLAGS.VM; hardware "
+			    "does not): not run by direct execution");
 
 	switch (vector) {
 	case EXC_GP:

@@ -13,7 +13,7 @@ uint64_t desc_sanitize(uint64_t gdesc)
 {
 	uint64_t d = gdesc;
 
-	if (!(d & DESC_P) || !(d & DESC_S))
+	if (!(d & DESC_S))
 		return 0;
 	if (desc_dpl(d) == 0)
 		d = (d & ~DESC_DPL_MASK) | (1ull << DESC_DPL_SHIFT);

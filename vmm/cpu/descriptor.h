@@ -53,6 +53,8 @@ static inline uint32_t desc_limit(uint64_t d)
  * data segments with DPL 0 become DPL 1 (ring compression), the L bit is
  * cleared (a guest never gets 64-bit code), and system descriptors (TSS,
  * LDT, gates) are never copied through: they shadow as zero, not present.
+ * A not-present code or data descriptor stays not present, so loading it
+ * raises #NP as natively.
  */
 uint64_t desc_sanitize(uint64_t gdesc);
 

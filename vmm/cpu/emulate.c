@@ -25,6 +25,7 @@
 
 #include "../core/x86.h"
 #include "../dev/bus.h"
+#include "descriptor.h"
 #include "interrupts.h"
 #include "operands.h"
 #include "segments.h"
@@ -142,6 +143,36 @@ static bool loads_ss(const struct decoded *d)
 }
 
 /*
+ * A far jump or call whose target selector names a system descriptor in the
+ * guest's GDT: a call gate, a task gate or a TSS.  The real GDT never holds
+ * those (descriptor.c), so the CPU refused with #GP; natively the transfer
+ * would have gone through.
+ */
+static bool far_transfer_through_system_descriptor(struct vcpu *v,
+						   const struct decoded *d)
+{
+	const cs_x86_op *op = &d->x86->operands[0];
+	uint32_t sel;
+	uint64_t desc;
+
+	if (d->insn->id != X86_INS_LJMP && d->insn->id != X86_INS_LCALL)
+		return false;
+	if (d->x86->op_count == 2 && op->type == X86_OP_IMM) {
+		sel = (uint32_t)op->imm;
+	} else if (op->type == X86_OP_MEM) {
+		uint16_t s;
+
+		if (!guest_read(v, mem_operand_address(v, op) + 4, &s, 2))
+			return false;
+		sel = s;
+	} else {
+		return false;
+	}
+	return guest_descriptor(v, (uint16_t)sel, &desc) == 0 &&
+	       (desc & DESC_P) && !(desc & DESC_S);
+}
+
+/*
  * Instructions that fault at CPL 1 only because of de-privileging, which
  * the monitor does not emulate yet.  Reflecting their #GP would be wrong, so
  * the guest is stopped with a report naming the instruction instead.
@@ -195,6 +226,9 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 		return r;
 	if (virtualization_fault_not_yet_emulated(v, d))
 		guest_fatal(v, "privileged instruction not emulated yet");
+	if (far_transfer_through_system_descriptor(v, d))
+		guest_fatal(v, "far jump or call through a call gate, task gate "
+			    "or TSS: not supported yet");
 	v->exit.insn_id = 0;
 	return EMU_NOT_MINE;
 }

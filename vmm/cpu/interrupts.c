@@ -26,6 +26,22 @@
  */
 #include "interrupts.h"
 
+/* The SDM's name of exception VECTOR ("#GP"), or "vector N" text. */
+static const char *exception_mnemonic(unsigned vector)
+{
+	static const char *const names[] = {
+		[EXC_DE] = "#DE", [EXC_DB] = "#DB", [EXC_BP] = "#BP",
+		[EXC_OF] = "#OF", [EXC_BR] = "#BR", [EXC_UD] = "#UD",
+		[EXC_NM] = "#NM", [EXC_DF] = "#DF", [EXC_TS] = "#TS",
+		[EXC_NP] = "#NP", [EXC_SS] = "#SS", [EXC_GP] = "#GP",
+		[EXC_PF] = "#PF", [EXC_MF] = "#MF", [EXC_AC] = "#AC",
+	};
+
+	if (vector < sizeof(names) / sizeof(names[0]) && names[vector])
+		return names[vector];
+	return "another exception";
+}
+
 /* Why a delivery failed: the exception it turns into instead. */
 struct delivery_fault {
 	uint8_t vector;
@@ -215,9 +231,10 @@ void deliver_event(struct vcpu *v, const struct guest_event *ev)
 	if (ev->kind == EV_EXCEPTION || try_deliver(v, &again, &second) != 0) {
 		if (try_deliver(v, &df, &second) != 0)
 			guest_fatal(v, "triple fault: vector %u could not be "
-				    "delivered (#%u, error 0x%x), nor could "
-				    "#DF (#%u, error 0x%x)", ev->vector,
-				    first.vector, first.error, second.vector,
+				    "delivered (%s, error 0x%x), nor could "
+				    "#DF (%s, error 0x%x)", ev->vector,
+				    exception_mnemonic(first.vector), first.error,
+				    exception_mnemonic(second.vector),
 				    second.error);
 	}
 }
