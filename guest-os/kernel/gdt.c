@@ -28,7 +28,7 @@
         .base_hi = 0,                                                         \
     }
 
-/* Lives in .data: the kernel will add a TSS to it later. */
+/* Lives in .data: gdt_install_tss fills in the TSS slot. */
 static struct segdesc gdt[GDT_ENTRIES] = {
     [GDT_NULL] = {0},
     [GDT_KCODE] = SEG_FLAT(SEG_EXEC | SEG_RW, DPL_KERNEL),
@@ -62,4 +62,21 @@ void gdt_init(void)
     lgdt(gdt, GDT_ENTRIES);
     reload_cs();
     reload_data_segments(SEG_KDATA);
+}
+
+/* Describe the task state segment `ts` in the GDT's TSS slot and load the
+ * task register with it (which marks the descriptor busy). */
+void gdt_install_tss(struct taskstate *ts)
+{
+    uint32_t base = (uint32_t)ts;
+    uint32_t limit = sizeof(*ts) - 1;
+    gdt[GDT_TSS] = (struct segdesc){
+        .limit_lo = (uint16_t)limit,
+        .base_lo = (uint16_t)base,
+        .base_mid = (uint8_t)(base >> 16),
+        .access = SEG_PRESENT | (DPL_KERNEL << SEG_DPL_SHIFT) | SEG_TYPE_TSS32,
+        .limit_hi_flags = 0, /* byte granularity, limit < 64 KiB */
+        .base_hi = (uint8_t)(base >> 24),
+    };
+    ltr(SEG_TSS);
 }

@@ -39,6 +39,13 @@ static struct gatedesc intr_gate(void (*entry)(void), unsigned dpl)
     };
 }
 
+/* Point gate `vector` at `entry`, reachable by `int n` from privilege level
+ * `dpl` and above (for entry points outside vectors.S). */
+void idt_set_gate(uint32_t vector, void (*entry)(void), unsigned dpl)
+{
+    idt[vector] = intr_gate(entry, dpl);
+}
+
 /* Build a gate for every stub in vectors.S and load the IDT. */
 void idt_init(void)
 {

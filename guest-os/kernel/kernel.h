@@ -21,9 +21,16 @@ void uart_putc(char c);
  * field width and '0' padding (e.g. "%08x"). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Send kprintf's output to `putc` instead of uart_putc. */
+void kprintf_set_output(void (*putc)(char c));
+
 /* ---- gdt.c: the flat segments ------------------------------------------ */
 
 void gdt_init(void);
+
+struct taskstate;
+/* Put the TSS `ts` in the GDT and load the task register with it. */
+void gdt_install_tss(struct taskstate *ts);
 
 /* ---- idt.c + vectors.S + trap.c: exceptions and software interrupts ---- */
 
@@ -59,6 +66,7 @@ struct trapframe {
 typedef void (*trap_handler_t)(struct trapframe *tf);
 
 void idt_init(void);
+void idt_set_gate(uint32_t vector, void (*entry)(void), unsigned dpl);
 void trap_register(uint32_t vector, trap_handler_t handler);
 const char *trap_name(uint32_t vector);
 void trap(struct trapframe *tf); /* called by vectors.S */
@@ -66,6 +74,17 @@ void trap(struct trapframe *tf); /* called by vectors.S */
 /* ---- pic.c: the 8259A interrupt controllers ---------------------------- */
 
 void pic_mask_all(void);
+
+/* For a kernel with device drivers (the OS): pic_remap programs both
+ * 8259As to deliver IRQ n on vector PIC_VECTOR_BASE + n, every line masked;
+ * pic_unmask lets one line through; pic_eoi acknowledges an interrupt;
+ * pic_is_spurious tells a spurious IRQ 7 or 15 from a real one. */
+#define PIC_VECTOR_BASE 32
+#define PIC_IRQS 16
+void pic_remap(void);
+void pic_unmask(uint32_t irq);
+void pic_eoi(uint32_t irq);
+int pic_is_spurious(uint32_t irq);
 
 /* ---- exitport.c: leaving the machine ----------------------------------- */
 

@@ -40,7 +40,8 @@
 #define GDT_KDATA 2 /* ring 0 data */
 #define GDT_UCODE 3 /* ring 3 code */
 #define GDT_UDATA 4 /* ring 3 data */
-#define GDT_ENTRIES 5
+#define GDT_TSS 5   /* the task state segment, once gdt_install_tss ran */
+#define GDT_ENTRIES 6
 
 #define DPL_KERNEL 0
 #define DPL_USER 3
@@ -49,6 +50,7 @@
 #define SEG_KDATA SELECTOR(GDT_KDATA, DPL_KERNEL) /* 0x10 */
 #define SEG_UCODE SELECTOR(GDT_UCODE, DPL_USER)   /* 0x1B */
 #define SEG_UDATA SELECTOR(GDT_UDATA, DPL_USER)   /* 0x23 */
+#define SEG_TSS SELECTOR(GDT_TSS, DPL_KERNEL)     /* 0x28 */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -85,6 +87,9 @@ struct segdesc {
 #define SEG_DPL_SHIFT 5
 #define SEG_PRESENT (1u << 7)
 
+/* type of a system descriptor (S = 0) */
+#define SEG_TYPE_TSS32 0x9u /* 32-bit TSS, available (ltr makes it 0xB: busy) */
+
 /* flags nibble (bits 55:52 of the descriptor) */
 #define SEG_FLAG_DB (1u << 2) /* 32-bit default operand size */
 #define SEG_FLAG_G (1u << 3)  /* limit counts 4 KiB pages */
@@ -117,6 +122,27 @@ struct gatedesc {
 #define GATE_PRESENT (1u << 7)
 
 #define IDT_ENTRIES 256
+
+/*
+ * The 32-bit task state segment, as far as a kernel without hardware task
+ * switching uses it: on an interrupt or exception from ring 3, the CPU loads
+ * SS:ESP from ss0:esp0 before it pushes the frame.  An I/O map base at or
+ * past the limit means "no I/O permission bitmap": with IOPL 0, every port
+ * access from ring 3 faults.
+ *
+ *   offset  field            offset  field
+ *     0     link               4     esp0
+ *     8     ss0               12..96 esp1 .. ldt (unused here)
+ *   100     trap (bit 0)     102     iomap base
+ */
+struct taskstate {
+    uint32_t link;
+    uint32_t esp0;
+    uint16_t ss0, ss0_pad;
+    uint32_t unused[22]; /* esp1, ss1, esp2, ss2, cr3 .. gs, ldt */
+    uint16_t trap;
+    uint16_t iomap_base;
+} __attribute__((packed));
 
 /* The operand of lgdt and lidt: table limit (size - 1) and linear base. */
 struct pseudodesc {

@@ -49,6 +49,32 @@ struct multiboot_info {
     uint32_t mmap_addr;
 };
 
+/*
+ * A module (mods_addr points at mods_count of them): a file the loader put
+ * in memory, page-aligned, at [mod_start, mod_end), with its command line
+ * (QEMU: the file name given to -initrd) at `string`.
+ */
+struct multiboot_module {
+    uint32_t mod_start;
+    uint32_t mod_end;
+    uint32_t string;
+    uint32_t reserved;
+};
+
+/*
+ * An entry of the memory map (mmap_addr, mmap_length bytes of them).  `size`
+ * counts the bytes after itself, so the next entry is at
+ * (char *)entry + entry->size + 4.
+ */
+struct multiboot_mmap_entry {
+    uint32_t size;
+    uint64_t addr;
+    uint64_t len;
+    uint32_t type; /* MMAP_AVAILABLE: usable RAM; anything else: not */
+} __attribute__((packed));
+
+#define MMAP_AVAILABLE 1
+
 #define MBI_FLAG_MEMORY (1u << 0)
 #define MBI_FLAG_BOOT_DEVICE (1u << 1)
 #define MBI_FLAG_CMDLINE (1u << 2)

@@ -5,11 +5,21 @@
  * needs.  It knows %s %c %d %u %x and %%, each with an optional field width
  * and '0' padding ("%08x", "%5u").  Numbers are converted with 32-bit
  * arithmetic only, so no helper from libgcc is needed.  Output goes byte by
- * byte to uart_putc().
+ * byte to uart_putc(), or to the function a kernel with a console driver
+ * names with kprintf_set_output().
  */
 #include <stdarg.h>
 
 #include "kernel.h"
+
+/* Where every byte goes. */
+static void (*kputc)(char c) = uart_putc;
+
+/* Send kprintf's output to `putc` from now on. */
+void kprintf_set_output(void (*putc)(char c))
+{
+    kputc = putc;
+}
 
 /* Print `s`, right-aligned in a field of `width` characters padded with
  * `pad`. */
@@ -19,9 +29,9 @@ static void put_padded(const char *s, unsigned width, char pad)
     while (s[len] != '\0')
         len++;
     for (; len < width; width--)
-        uart_putc(pad);
+        kputc(pad);
     for (; *s != '\0'; s++)
-        uart_putc(*s);
+        kputc(*s);
 }
 
 /* Print the unsigned number `v` in base `base` (10 or 16), with a leading
@@ -40,7 +50,7 @@ static void put_number(uint32_t v, unsigned base, int negative,
     } while (v != 0);
 
     if (negative && pad == '0') { /* sign before the zeros: -0042 */
-        uart_putc('-');
+        kputc('-');
         put_padded(p, width > 0 ? width - 1 : 0, pad);
         return;
     }
@@ -72,14 +82,14 @@ static void put_conversion(char spec, unsigned width, char pad, va_list *ap)
         break;
     }
     case 'c':
-        uart_putc((char)va_arg(*ap, int));
+        kputc((char)va_arg(*ap, int));
         break;
     case '%':
-        uart_putc('%');
+        kputc('%');
         break;
     default: /* unknown: print it as written so the mistake shows */
-        uart_putc('%');
-        uart_putc(spec);
+        kputc('%');
+        kputc(spec);
         break;
     }
 }
@@ -90,7 +100,7 @@ void kprintf(const char *fmt, ...)
     va_start(ap, fmt);
     for (const char *p = fmt; *p != '\0'; p++) {
         if (*p != '%') {
-            uart_putc(*p);
+            kputc(*p);
             continue;
         }
         p++;

@@ -16,6 +16,10 @@
  * skip an instruction or EAX to return a value - drops the vector and error
  * code, and irets.
  *
+ * Other entry points (the OS kernel's device interrupts, osvectors.S) jump
+ * to alltraps too, and a new process starts life at trapret: the second
+ * half of alltraps, which returns through a frame someone else built.
+ *
  * Each stub also appends a { vector, entry } pair to the table
  * trap_entries[] .. trap_entries_end[] in .rodata, which idt.c walks to
  * build the gates; vectors without a stub get no gate.
@@ -93,6 +97,7 @@ trap_entries_end:
         .popsection
 
         .text
+        .globl alltraps
 alltraps:
         pushl %ds
         pushl %es
@@ -105,6 +110,8 @@ alltraps:
         pushl %esp                  /* trap(tf): tf = the frame just built */
         call trap
         addl $4, %esp
+        .globl trapret
+trapret:                            /* ESP points at a struct trapframe */
         popal
         popl %gs
         popl %fs

@@ -23,6 +23,15 @@ static inline uint8_t inb(uint16_t port)
     return v;
 }
 
+/* Read `count` 32-bit words from I/O port `port` into `dst` (rep insl). */
+static inline void insl(uint16_t port, void *dst, uint32_t count)
+{
+    asm volatile("cld; rep insl"
+                 : "+D"(dst), "+c"(count)
+                 : "d"(port)
+                 : "memory", "cc");
+}
+
 /* Write one byte `v` to I/O port `port`. */
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -111,6 +120,74 @@ static inline uint16_t read_gs(void)
     uint16_t v;
     asm volatile("movw %%gs, %0" : "=r"(v));
     return v;
+}
+
+/* ---- paging and the task register (the OS kernel's) -------------------- */
+
+static inline uint32_t read_cr0(void)
+{
+    uint32_t v;
+    asm volatile("movl %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr0(uint32_t v)
+{
+    asm volatile("movl %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/* Return CR2: the linear address of the last page fault. */
+static inline uint32_t read_cr2(void)
+{
+    uint32_t v;
+    asm volatile("movl %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint32_t read_cr3(void)
+{
+    uint32_t v;
+    asm volatile("movl %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+/* Load CR3 with the physical address of a page directory: switches address
+ * space and flushes every non-global TLB entry. */
+static inline void write_cr3(uint32_t pgdir_pa)
+{
+    asm volatile("movl %0, %%cr3" : : "r"(pgdir_pa) : "memory");
+}
+
+static inline uint32_t read_cr4(void)
+{
+    uint32_t v;
+    asm volatile("movl %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr4(uint32_t v)
+{
+    asm volatile("movl %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/* Drop the TLB entry of the page holding linear address `va`. */
+static inline void invlpg(const void *va)
+{
+    asm volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* Load the task register with the TSS selector `sel`. */
+static inline void ltr(uint16_t sel)
+{
+    asm volatile("ltr %0" : : "r"(sel));
+}
+
+/* Return the time-stamp counter. */
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
 }
 
 #endif /* GUEST_X86_H */
