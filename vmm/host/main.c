@@ -5,13 +5,14 @@
  * its --help.
  *
  * The approach: `vmm COMMAND [ARGS]`, git-style, so that later commands
- * (a benchmark, say) have a place to go. Today there is one command, `run`
- * (run.c). `vmm --help` prints the overview and the whole help of `run`.
+ * (a benchmark, say) have a place to go: `run` (run.c) and `scan` (scan.c).
+ * `vmm --help` prints the overview and the whole help of each.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "run.h"
+#include "scan.h"
 #include "verdict.h"
 
 /* Print the overview of vmm and then each command's help to OUT. */
@@ -27,12 +28,15 @@ static void usage(FILE *out)
 "\n"
 "Commands:\n"
 "  run       run a guest (described below)\n"
+"  scan      list the sensitive unprivileged instructions of a guest\n"
 "  help      show this help\n"
 "\n"
 "vmm exits with status 64 for an unknown command or a missing one; otherwise\n"
 "with the status of the command.\n"
 "\n", out);
     run_usage(out);
+    fputs("\n", out);
+    scan_usage(out);
 }
 
 int main(int argc, char **argv)
@@ -49,6 +53,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return run_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "scan"))
+        return scan_main(argc - 1, argv + 1);
     fprintf(stderr, "vmm: unknown command '%s'; try 'vmm --help'\n", cmd);
     return VMM_EXIT_USAGE;
 }
