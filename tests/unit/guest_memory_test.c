@@ -41,7 +41,7 @@ static int slot(gva_t gva)
 
 static enum gmem_status toy_translate(void *ctx, gva_t gva,
 				      enum gmem_access access, int cpl,
-				      gpa_t *gpa, uint32_t *pf_error)
+				      uint64_t *gpa, uint32_t *pf_error)
 {
 	struct toy_pt *pt = ctx;
 	int s = slot(gva);
@@ -54,7 +54,7 @@ static enum gmem_status toy_translate(void *ctx, gva_t gva,
 			    (access == GM_FETCH ? 16u : 0u);
 		return GM_PAGE_FAULT;
 	}
-	*gpa = (gpa_t)pt->map[s] * PAGE + (gva % PAGE);
+	*gpa = (uint64_t)pt->map[s] * PAGE + (gva % PAGE);
 	return GM_OK;
 }
 
@@ -198,6 +198,87 @@ static void test_paging_off_fetch_wraps_to_linear_zero(void)
 	CU_ASSERT_EQUAL(f.gva, 0xfffffffeu);
 }
 
+/* A record of the hooks' calls. */
+static struct {
+	unsigned ram_writes, mmio_reads, mmio_writes;
+	uint64_t last_gpa;
+	size_t last_len;
+} hooks;
+
+static void hook_write_ram(void *ctx, gpa_t gpa, const void *b, size_t len)
+{
+	(void)ctx;
+	hooks.ram_writes++;
+	hooks.last_gpa = gpa;
+	hooks.last_len = len;
+	memcpy(ram + gpa, b, len);
+}
+
+static void hook_mmio_read(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	(void)ctx;
+	hooks.mmio_reads++;
+	hooks.last_gpa = gpa;
+	memset(buf, 0xab, len);
+}
+
+static void hook_mmio_write(void *ctx, uint64_t gpa, const void *b, size_t len)
+{
+	(void)ctx;
+	(void)b;
+	hooks.mmio_writes++;
+	hooks.last_gpa = gpa;
+	hooks.last_len = len;
+}
+
+static struct guest_mem hooked(void)
+{
+	struct guest_mem m = flat();
+
+	memset(&hooks, 0, sizeof(hooks));
+	m.write_ram = hook_write_ram;
+	m.mmio_read = hook_mmio_read;
+	m.mmio_write = hook_mmio_write;
+	return m;
+}
+
+static void test_writes_into_ram_go_through_the_write_hook(void)
+{
+	struct guest_mem m = hooked();
+	struct gmem_fault f;
+	uint32_t v = 0x11223344;
+
+	CU_ASSERT_EQUAL(gmem_write(&m, 0x1ffe, &v, 4, 0, &f), GM_OK);
+	CU_ASSERT_EQUAL(hooks.ram_writes, 2);   /* split at the page */
+	CU_ASSERT_EQUAL(hooks.last_gpa, 0x2000);
+	CU_ASSERT_EQUAL(memcmp(ram + 0x1ffe, &v, 4), 0);
+}
+
+static void test_accesses_outside_ram_go_to_the_mmio_hooks(void)
+{
+	struct guest_mem m = hooked();
+	struct gmem_fault f;
+	uint32_t v = 0;
+
+	CU_ASSERT_EQUAL(gmem_read(&m, 0xa010, &v, 4, 0, &f), GM_OK);
+	CU_ASSERT_EQUAL(v, 0xababababu);
+	CU_ASSERT_EQUAL(hooks.mmio_reads, 1);
+	CU_ASSERT_EQUAL(gmem_write(&m, 0xfee000b0u, &v, 4, 0, &f), GM_OK);
+	CU_ASSERT_EQUAL(hooks.mmio_writes, 1);
+	CU_ASSERT_EQUAL(hooks.last_gpa, 0xfee000b0u);
+	CU_ASSERT_EQUAL(hooks.ram_writes, 0);
+}
+
+static void test_instructions_are_never_fetched_from_devices(void)
+{
+	struct guest_mem m = hooked();
+	struct gmem_fault f;
+	uint8_t buf[4];
+
+	CU_ASSERT_EQUAL(gmem_fetch(&m, 0, 0xa000, buf, 4, 0, &f), 0);
+	CU_ASSERT_EQUAL(hooks.mmio_reads, 0);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -225,6 +306,12 @@ int main(void)
 		    test_fetch_wraps_at_the_4gib_edge);
 	CU_add_test(s, "paging-off fetch past RAM near 4 GiB fetches nothing",
 		    test_paging_off_fetch_wraps_to_linear_zero);
+	CU_add_test(s, "writes into RAM go through the write hook",
+		    test_writes_into_ram_go_through_the_write_hook);
+	CU_add_test(s, "accesses outside RAM go to the MMIO hooks",
+		    test_accesses_outside_ram_go_to_the_mmio_hooks);
+	CU_add_test(s, "instructions are never fetched from devices",
+		    test_instructions_are_never_fetched_from_devices);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures();

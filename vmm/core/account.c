@@ -12,14 +12,22 @@ static const char *const exception_names[32] = {
 	"exc29", "exc30", "exc31",
 };
 
-const char *exit_cause_name(unsigned vector)
+static const char *const pf_cause_names[] = {
+	"pf-hidden", "pf-true", "pf-trace", "pf-mmio", "pf-edge",
+};
+
+const char *exit_cause_name(unsigned cause)
 {
-	return vector < 32 ? exception_names[vector] : "irq";
+	if (cause < 32)
+		return exception_names[cause];
+	if (cause >= ACCOUNT_VECTORS && cause < ACCOUNT_CAUSES)
+		return pf_cause_names[cause - ACCOUNT_VECTORS];
+	return "irq";
 }
 
-void account_exit(unsigned vector, unsigned insn_id, uint64_t cycles)
+void account_exit(unsigned cause, unsigned insn_id, uint64_t cycles)
 {
-	struct tally *t = &accounts.by_vector[vector % ACCOUNT_VECTORS];
+	struct tally *t = &accounts.by_cause[cause % ACCOUNT_CAUSES];
 
 	t->count++;
 	t->cycles += cycles;

@@ -19,18 +19,31 @@ struct tally {
 #define ACCOUNT_VECTORS 256
 #define ACCOUNT_INSNS   1600        /* > X86_INS_ENDING in capstone 4 */
 
+/*
+ * Exit causes: the vector that brought the guest in (0-255), or, for a page
+ * fault, what the shadow MMU found it to be.
+ */
+enum exit_cause {
+	CAUSE_PF_HIDDEN = ACCOUNT_VECTORS,  /* shadow filled, guest unaware */
+	CAUSE_PF_TRUE,                      /* reflected into the guest */
+	CAUSE_PF_TRACE,                     /* write to a traced page table */
+	CAUSE_PF_MMIO,                      /* device memory */
+	CAUSE_PF_EDGE,                      /* an access across 4 GiB */
+	ACCOUNT_CAUSES
+};
+
 struct accounts {
-	struct tally by_vector[ACCOUNT_VECTORS];
+	struct tally by_cause[ACCOUNT_CAUSES];
 	struct tally by_insn[ACCOUNT_INSNS];
 	struct tally guest_events[ACCOUNT_VECTORS];  /* delivered to the guest */
 };
 
 extern struct accounts accounts;
 
-void account_exit(unsigned vector, unsigned insn_id, uint64_t cycles);
+void account_exit(unsigned cause, unsigned insn_id, uint64_t cycles);
 void account_guest_event(unsigned vector);
 
-/* Short name of an exit cause: "gp", "pf", ..., "irq". */
-const char *exit_cause_name(unsigned vector);
+/* Short name of an exit cause: "gp", "pf-hidden", ..., "irq". */
+const char *exit_cause_name(unsigned cause);
 
 #endif

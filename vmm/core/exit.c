@@ -6,8 +6,8 @@
  *
  *   #GP (13)        privileged instruction or software interrupt: decode,
  *                   then cpu/emulate.c; a genuine #GP is reflected
- *   #PF (14)        guest paging is off here: an access outside guest RAM
- *                   (MMIO or a hole) - stops the guest, naming the address
+ *   #PF (14)        the shadow MMU decides: hidden, true, traced write or
+ *                   MMIO (core/paging.c)
  *   #NP (11)        the guest kernel's iret to user mode (user code is
  *                   hidden while the kernel runs: cpu/segments.c), else
  *                   reflected
@@ -29,7 +29,9 @@
 #include "../cpu/segments.h"
 #include "../cpu/vcpu.h"
 #include "account.h"
+#include "cpu_tables.h"
 #include "log.h"
+#include "paging.h"
 #include "report.h"
 #include "x86.h"
 
@@ -57,6 +59,21 @@ _Noreturn void guest_fatal(struct vcpu *v, const char *fmt, ...)
 	report_guest_died(reason, 1, (uint32_t)v->tf->rip, guest_cpl(v), text);
 }
 
+/*
+ * A segment load faulted on a selector whose guest descriptor differs from
+ * the real GDT's copy (the guest wrote it after its last lgdt): refresh the
+ * slot and let the guest retry the instruction, instead of reflecting a
+ * fault the guest would not see natively.
+ */
+static bool retry_after_gdt_refresh(struct vcpu *v)
+{
+	uint32_t err = (uint32_t)v->tf->error;
+
+	if (err == 0 || (err & (ERR_IDT | ERR_TI | ERR_EXT)))
+		return false;
+	return segments_refresh_slot(v, (uint16_t)err);
+}
+
 /*T:080 The life of a privileged instruction, 1: the exit.  Every gate of
  * the real IDT is the monitor's; a #GP from the guest lands here with the
  * guest's registers already saved in the trap frame.  The instruction at
@@ -69,7 +86,7 @@ static void exit_gp(struct vcpu *v)
 		guest_fatal(v, "#GP(0x%llx) at an instruction that cannot be "
 			    "fetched or decoded",
 			    (unsigned long long)v->tf->error);
-	if (emulate_gp(v, &d) == EMU_NOT_MINE)
+	if (emulate_gp(v, &d) == EMU_NOT_MINE && !retry_after_gdt_refresh(v))
 		reflect_exception(v, EXC_GP, true, (uint32_t)v->tf->error);
 }
 
@@ -80,16 +97,9 @@ static void exit_np(struct vcpu *v)
 	if (guest_cpl(v) == 0 && decode_guest_insn(v, &d) == 0 &&
 	    emulate_np(v, &d) == EMU_DONE)
 		return;
+	if (retry_after_gdt_refresh(v))
+		return;
 	reflect_exception(v, EXC_NP, true, (uint32_t)v->tf->error);
-}
-
-static void exit_pf(struct vcpu *v)
-{
-	uint64_t cr2 = read_cr2();
-
-	guest_fatal(v, "access to linear 0x%llx (#PF error 0x%llx): not guest "
-		    "RAM, and devices in memory are not emulated yet",
-		    (unsigned long long)cr2, (unsigned long long)v->tf->error);
 }
 
 /* An exception of the guest's own making: deliver it through its IDT. */
@@ -97,6 +107,27 @@ static void exit_reflect(struct vcpu *v, unsigned vector)
 {
 	reflect_exception(v, (uint8_t)vector, has_error_code(vector),
 			  (uint32_t)v->tf->error);
+}
+
+/*
+ * The iretq back into the guest faulted: the CS or SS the monitor was about
+ * to load cannot be loaded from the real GDT.  Every path that sets them
+ * checks first (segments_resumable); this is the net under those checks, so
+ * that a guest can never turn a selector the monitor missed into a monitor
+ * crash.  The guest's frame at the top of the exit stack still holds its
+ * EIP and CS (the nested fault's frame lies below them).
+ */
+static _Noreturn void bad_resume(struct trap_frame *nested)
+{
+	struct vcpu *v = &the_vcpu;
+
+	v->tf = exit_frame;
+	guest_fatal(v, "the guest cannot be resumed: the real CPU refused CS "
+		    "0x%llx / SS 0x%llx (#%llu, error 0x%llx)",
+		    (unsigned long long)exit_frame->cs,
+		    (unsigned long long)exit_frame->ss,
+		    (unsigned long long)nested->vector,
+		    (unsigned long long)nested->error);
 }
 
 /* A trap taken while the monitor itself ran: only a monitor bug does that. */
@@ -116,7 +147,7 @@ void exit_account(void)
 	if (!v->exit.in_progress)
 		return;
 	v->exit.in_progress = false;
-	account_exit(v->exit.vector, v->exit.insn_id,
+	account_exit(v->exit.cause, v->exit.insn_id,
 		     rdtsc() - v->exit.start_tsc);
 }
 
@@ -129,12 +160,17 @@ void trap_entry(struct trap_frame *tf)
 	struct vcpu *v = &the_vcpu;
 	unsigned vector = (unsigned)tf->vector;
 
-	if ((tf->cs & 3) == 0)
+	if ((tf->cs & 3) == 0) {
+		if (tf->rip == (uint64_t)trap_return_iretq &&
+		    (tf->vector == EXC_GP || tf->vector == EXC_NP ||
+		     tf->vector == EXC_SS))
+			bad_resume(tf);
 		monitor_fault(tf);
+	}
 	v->tf = tf;
 	v->exits++;
 	v->exit = (struct exit_info){
-		.vector = vector, .in_progress = true, .start_tsc = rdtsc(),
+		.cause = vector, .in_progress = true, .start_tsc = rdtsc(),
 	};
 	if (tf->rflags & FL_VM)
 		guest_fatal(v, "the guest is in virtual-8086 mode (QEMU's TCG "
@@ -146,7 +182,7 @@ void trap_entry(struct trap_frame *tf)
 		exit_gp(v);
 		break;
 	case EXC_PF:
-		exit_pf(v);
+		paging_page_fault(v);
 		break;
 	case EXC_NP:
 		exit_np(v);

@@ -4,7 +4,8 @@
  * Every access is split at guest page boundaries, because each page of a
  * linear range may translate somewhere else (or nowhere).  Each piece is
  * translated, checked to lie wholly inside guest RAM and outside the hole,
- * and only then copied.  A read or fetch that fails leaves the bytes before
+ * and only then copied - or, if it is not RAM and the monitor gave MMIO
+ * hooks, handed to them (instructions are never fetched from devices).  A read or fetch that fails leaves the bytes before
  * it done and reports where it stopped; a write is checked whole before any
  * byte lands, as the hardware checks a store before it commits it.
  */
@@ -12,9 +13,9 @@
 
 #include <string.h>
 
-void *gmem_gpa_ptr(const struct guest_mem *m, gpa_t gpa, size_t len)
+void *gmem_gpa_ptr(const struct guest_mem *m, uint64_t gpa, size_t len)
 {
-	uint64_t end = (uint64_t)gpa + len;
+	uint64_t end = gpa + len;
 
 	if (end > m->size)
 		return NULL;
@@ -26,7 +27,7 @@ void *gmem_gpa_ptr(const struct guest_mem *m, gpa_t gpa, size_t len)
 /* Translate one linear address, or fail with the reason in *fault. */
 static enum gmem_status translate(const struct guest_mem *m, gva_t gva,
 				  enum gmem_access access, int cpl,
-				  gpa_t *gpa, struct gmem_fault *fault)
+				  uint64_t *gpa, struct gmem_fault *fault)
 {
 	enum gmem_status st = GM_OK;
 
@@ -50,6 +51,27 @@ static size_t chunk_len(gva_t gva, size_t len)
 }
 
 /*
+ * Move N bytes between BUF and guest-physical GPA (monitor pointer P, or
+ * NULL if it is not RAM) in the direction ACCESS says, through the hooks.
+ */
+static void move(const struct guest_mem *m, uint8_t *p, uint64_t gpa,
+		 uint8_t *buf, size_t n, enum gmem_access access)
+{
+	if (access == GM_WRITE) {
+		if (!p)
+			m->mmio_write(m->ctx, gpa, buf, n);
+		else if (m->write_ram)
+			m->write_ram(m->ctx, (gpa_t)gpa, buf, n);
+		else
+			memcpy(p, buf, n);
+	} else if (p) {
+		memcpy(buf, p, n);
+	} else {
+		m->mmio_read(m->ctx, gpa, buf, n);
+	}
+}
+
+/*
  * Walk [gva, gva+len) page by page; for each piece copy between guest RAM
  * and BUF in the direction ACCESS says (or, if !COMMIT, only check that it
  * could).  Linear addresses wrap at 4 GiB.
@@ -62,7 +84,7 @@ static enum gmem_status copy(const struct guest_mem *m, gva_t gva,
 	*done = 0;
 	while (*done < len) {
 		size_t n = chunk_len(gva, len - *done);
-		gpa_t gpa;
+		uint64_t gpa;
 		enum gmem_status st = translate(m, gva, access, cpl, &gpa,
 						fault);
 		uint8_t *p;
@@ -70,14 +92,10 @@ static enum gmem_status copy(const struct guest_mem *m, gva_t gva,
 		if (st != GM_OK)
 			return st;
 		p = gmem_gpa_ptr(m, gpa, n);
-		if (!p)
+		if (!p && !(m->mmio_read && m->mmio_write && access != GM_FETCH))
 			return GM_UNBACKED;
-		if (!commit)
-			;
-		else if (access == GM_WRITE)
-			memcpy(p, buf + *done, n);
-		else
-			memcpy(buf + *done, p, n);
+		if (commit)
+			move(m, p, gpa, buf + *done, n, access);
 		*done += n;
 		gva += (gva_t)n;            /* wraps at 4 GiB */
 	}

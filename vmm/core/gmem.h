@@ -30,7 +30,7 @@ enum gmem_status {
 
 struct gmem_fault {
 	gva_t gva;          /* first linear address that failed */
-	gpa_t gpa;          /* its guest-physical address (GM_UNBACKED) */
+	uint64_t gpa;       /* its guest-physical address (GM_UNBACKED) */
 	uint32_t pf_error;  /* #PF error code (GM_PAGE_FAULT) */
 };
 
@@ -41,20 +41,38 @@ struct gmem_fault {
  */
 typedef enum gmem_status (*gmem_translate_fn)(void *ctx, gva_t gva,
 					      enum gmem_access access, int cpl,
-					      gpa_t *gpa, uint32_t *pf_error);
+					      uint64_t *gpa, uint32_t *pf_error);
+
+/*
+ * Optional hooks.  WRITE_RAM replaces the plain copy of a write into guest
+ * RAM (the shadow MMU must see every write that may change a guest page
+ * table).  MMIO_READ and MMIO_WRITE receive accesses to guest-physical
+ * addresses that are not RAM (devices, or nothing: reads 0, writes
+ * dropped); without them such accesses fail with GM_UNBACKED.  GPA is
+ * 64-bit: a PSE-36 page may lie above 4 GiB.
+ */
+typedef void (*gmem_write_ram_fn)(void *ctx, gpa_t gpa, const void *bytes,
+				  size_t len);
+typedef void (*gmem_mmio_read_fn)(void *ctx, uint64_t gpa, void *buf,
+				  size_t len);
+typedef void (*gmem_mmio_write_fn)(void *ctx, uint64_t gpa, const void *buf,
+				   size_t len);
 
 struct guest_mem {
 	uint8_t *ram;               /* monitor pointer to guest-physical 0 */
 	uint64_t size;              /* bytes of guest RAM */
 	gpa_t hole_start, hole_end; /* [start, end): not RAM (the VGA window) */
 	gmem_translate_fn translate;/* NULL: paging off, linear = physical */
+	gmem_write_ram_fn write_ram;
+	gmem_mmio_read_fn mmio_read;
+	gmem_mmio_write_fn mmio_write;
 	void *ctx;
 };
 
 #define GUEST_PAGE_SIZE 4096u
 
 /* Monitor pointer to guest-physical [gpa, gpa+len), or NULL if not all RAM. */
-void *gmem_gpa_ptr(const struct guest_mem *m, gpa_t gpa, size_t len);
+void *gmem_gpa_ptr(const struct guest_mem *m, uint64_t gpa, size_t len);
 
 /* Copy LEN bytes at linear GVA into BUF, as an access by code at CPL. */
 enum gmem_status gmem_read(const struct guest_mem *m, gva_t gva, void *buf,

@@ -9,7 +9,8 @@
  * after the kernel, write a multiboot information structure with the same
  * flags, memory sizes and memory map, and enter the kernel in 32-bit
  * protected mode with paging off, flat segments, EAX = 0x2BADB002 and
- * EBX = the information.  The one difference: it runs in ring 1.
+ * EBX = the information, and QEMU's own boot GDT loaded (cpu/segments.c).
+ * The one difference: it runs in ring 1.
  *
  * The vmm command checks the guest file with libelf before the run; these
  * checks repeat the ones that keep the monitor safe, and a failure stops the
@@ -142,8 +143,8 @@ static uint32_t place_mmap(struct placer *p, uint64_t size, uint32_t *len)
 /*T:020 The monitor plays the guest's boot loader: the guest sees the same
  * multiboot information QEMU would give it natively, down to the flags and
  * memory sizes, because the test of this monitor is that a guest cannot
- * tell.  Its first instruction runs at real CPL 1 with CS = 0x11: the
- * selector QEMU's loader leaves (0x10), with the ring compressed. */
+ * tell.  Its first instruction runs at real CPL 1 with CS = 0x09: the
+ * selector QEMU's loader leaves (0x08), with the ring compressed. */
 void guest_boot(struct vcpu *v, const struct multiboot_info *mbi)
 {
 	const struct multiboot_module *mods = hpa_to_ptr(mbi->mods_addr);

@@ -17,7 +17,6 @@
 #include "../cpu/vcpu.h"
 #include "../dev/devices.h"
 #include "../lib/heap.h"
-#include "../../shadow/shadow.h"
 #include "cpu_tables.h"
 #include "frames.h"
 #include "guest_boot.h"
@@ -25,16 +24,13 @@
 #include "machine_pic.h"
 #include "log.h"
 #include "multiboot.h"
+#include "paging.h"
 #include "x86.h"
 
 #define DEFAULT_GUEST_MIB 256
-#define VGA_HOLE_START    0xa0000
-#define VGA_HOLE_END      0xc0000
-#define GUEST_RAM_ALIGN   0x200000
 
 struct vcpu the_vcpu;
 
-extern uint64_t boot_pml4[512];
 extern char image_end[];
 
 static uint8_t heap_arena[2 << 20] __attribute__((aligned(16)));
@@ -98,41 +94,22 @@ static hpa_t high_memory_end(const struct multiboot_info *mbi)
 	return 0x100000ull + (uint64_t)mbi->mem_upper * 1024;
 }
 
-static shadow_hpa_t shadow_alloc_frame(void)
+/* Value of "KEY=<word>" in the monitor's command line into BUF, or "". */
+static void cmdline_word(const char *cmdline, const char *key, char *buf,
+			 size_t len)
 {
-	return frame_alloc();
-}
+	size_t klen = strlen(key), n = 0;
 
-static void *shadow_hpa_ptr(shadow_hpa_t pa)
-{
-	return hpa_to_ptr(pa);
-}
-
-/* Give the guest RAM and the real root page table it runs on. */
-static void setup_guest_memory(struct vcpu *v, uint64_t mib)
-{
-	static const struct shadow_env env = { shadow_alloc_frame,
-					       shadow_hpa_ptr };
-	struct shadow_guest_ram ram = {
-		.size = mib << 20, .hole_start = VGA_HOLE_START,
-		.hole_end = VGA_HOLE_END,
-	};
-	hpa_t root = frame_alloc();
-	uint64_t *pml4 = hpa_to_ptr(root);
-
-	ram.base = frames_alloc_block(ram.size, GUEST_RAM_ALIGN);
-	if (!ram.base)
-		panic("no room for %llu MiB of guest RAM (%llu MiB free)",
-		      (unsigned long long)mib,
-		      (unsigned long long)(frames_free_bytes() >> 20));
-	v->mem = (struct guest_mem){
-		.ram = hpa_to_ptr(ram.base), .size = ram.size,
-		.hole_start = VGA_HOLE_START, .hole_end = VGA_HOLE_END,
-	};
-	pml4[0] = shadow_build_paging_off(&env, &ram) | SPTE_P | SPTE_W | SPTE_U;
-	pml4[256] = boot_pml4[256];
-	pml4[511] = boot_pml4[511];
-	write_cr3(root);
+	buf[0] = 0;
+	for (const char *p = cmdline; p && *p; p++) {
+		if ((p != cmdline && p[-1] != ' ') || strncmp(p, key, klen) ||
+		    p[klen] != '=')
+			continue;
+		for (p += klen + 1; *p && *p != ' ' && n + 1 < len; p++)
+			buf[n++] = *p;
+		buf[n] = 0;
+		return;
+	}
 }
 
 void monitor_main(uint32_t magic, uint32_t mbi_pa);
@@ -149,6 +126,8 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	const struct multiboot_info *mbi = hpa_to_ptr(mbi_pa);
 	const char *cmdline = "";
 	struct vcpu *v = &the_vcpu;
+	enum shadow_policy policy;
+	char word[16];
 	uint64_t mib;
 
 	heap_init(heap_arena, sizeof(heap_arena));
@@ -162,8 +141,14 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	log_printf("monitor: started, command line \"%s\"\n", cmdline);
 
 	mib = cmdline_number(cmdline, "mem", DEFAULT_GUEST_MIB);
+	cmdline_word(cmdline, "policy", word, sizeof(word));
+	if (!word[0])
+		policy = SHADOW_TRACE;
+	else if (shadow_policy_from_name(word, &policy))
+		panic("unknown shadow policy \"%s\"", word);
 	frames_init(first_free(mbi), high_memory_end(mbi));
-	setup_guest_memory(v, mib);
+	paging_init(v, mib, policy,
+		    (unsigned)cmdline_number(cmdline, "shadow_frames", 0));
 	v->tf = exit_frame;
 	memset(v->tf, 0, sizeof(*v->tf));
 	decode_init();

@@ -10,6 +10,7 @@
 #include "../cpu/decode.h"
 #include "account.h"
 #include "log.h"
+#include "paging.h"
 #include "x86.h"
 
 #define EXIT_PORT 0xf4
@@ -19,17 +20,17 @@ static int reporting;                   /* a fault while reporting: stop */
 
 static void report_tallies(void)
 {
-	for (unsigned v = 0; v < ACCOUNT_VECTORS; v++) {
-		const struct tally *t = &accounts.by_vector[v];
+	for (unsigned c = 0; c < ACCOUNT_CAUSES; c++) {
+		const struct tally *t = &accounts.by_cause[c];
 
 		if (!t->count)
 			continue;
-		if (v < 32)
-			log_printf("@exit %s %llu %llu\n", exit_cause_name(v),
+		if (c >= 32 && c < ACCOUNT_VECTORS)
+			log_printf("@exit irq%u %llu %llu\n", c - 32,
 				   (unsigned long long)t->count,
 				   (unsigned long long)t->cycles);
 		else
-			log_printf("@exit irq%u %llu %llu\n", v - 32,
+			log_printf("@exit %s %llu %llu\n", exit_cause_name(c),
 				   (unsigned long long)t->count,
 				   (unsigned long long)t->cycles);
 	}
@@ -47,6 +48,8 @@ static void report_tallies(void)
 				   (unsigned long long)
 				   accounts.guest_events[v].count);
 	log_printf("@stat exits %llu\n", (unsigned long long)the_vcpu.exits);
+	if (the_shadow)
+		paging_report();
 	log_printf("@stat guest_mem_mib %llu\n",
 		   (unsigned long long)(the_vcpu.mem.size >> 20));
 }

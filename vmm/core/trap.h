@@ -22,6 +22,7 @@ struct trap_frame {
 void trap_entry(struct trap_frame *tf);
 _Noreturn void trap_return(struct trap_frame *tf);
 extern char trap_stubs[];
+extern char trap_return_iretq[];
 #define TRAP_STUB_SIZE 16
 
 #endif

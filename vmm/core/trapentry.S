@@ -94,4 +94,6 @@ trap_return:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp                      /* vector, error code */
+	.globl trap_return_iretq
+trap_return_iretq:                          /* see exit.c: bad_resume */
 	iretq

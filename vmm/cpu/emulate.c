@@ -108,12 +108,26 @@ static enum emulate_result emulate_out(struct vcpu *v, const struct decoded *d)
 	return EMU_DONE;
 }
 
-/* mov ss, r/m16 and pop ss: an RPL-0 selector faults at CPL 1. */
+/* mov ss, r/m16, pop ss and lss: an RPL-0 selector faults at CPL 1. */
 static enum emulate_result emulate_load_ss(struct vcpu *v,
 					   const struct decoded *d)
 {
 	uint32_t sel;
 
+	if (d->insn->id == X86_INS_LSS) {
+		uint32_t far[2];        /* offset, then the selector */
+		uint32_t addr = mem_operand_address(v, &d->x86->operands[1]);
+
+		if (d->x86->prefix[2] == X86_PREFIX_OPSIZE)
+			return EMU_NOT_MINE;
+		if (!guest_read(v, addr, far, 6))
+			return EMU_DONE;
+		if (segments_load_ss(v, (uint16_t)far[1]) == 0) {
+			reg_write(v, d->x86->operands[0].reg, far[0]);
+			advance(v, d);
+		}
+		return EMU_DONE;
+	}
 	if (d->insn->id == X86_INS_POP) {
 		uint32_t esp = (uint32_t)v->tf->rsp;
 
@@ -133,11 +147,13 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 	return EMU_DONE;
 }
 
-/* True if D loads SS (mov ss, ...; pop ss). */
+/* True if D loads SS (mov ss, ...; pop ss; lss). */
 static bool loads_ss(const struct decoded *d)
 {
 	const cs_x86_op *op = &d->x86->operands[0];
 
+	if (d->insn->id == X86_INS_LSS)
+		return true;
 	return (d->insn->id == X86_INS_MOV || d->insn->id == X86_INS_POP) &&
 	       op->type == X86_OP_REG && op->reg == X86_REG_SS;
 }

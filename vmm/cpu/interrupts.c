@@ -106,8 +106,10 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	struct trap_frame *tf = v->tf;
 	struct gmem_fault f;
 	uint64_t gate, target;
+	const struct trap_frame saved = *v->tf;
+	const bool from_user = guest_cpl(v) == 3;
 	uint32_t frame[6], esp;
-	uint16_t ss;
+	uint16_t ss, bad;
 	unsigned n = 0, type;
 
 	why->vector = EXC_GP;
@@ -154,9 +156,12 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	frame[n++] = ev->return_eip;
 	frame[n++] = virtual_cs(v);
 	frame[n++] = virtual_eflags(v);
-	if (guest_cpl(v) == 3) {
+	if (from_user) {
 		frame[n++] = (uint32_t)tf->rsp;
 		frame[n++] = (uint16_t)tf->ss;
+		/* The handler inherits the user's IF, not the real one. */
+		tf->rflags = (tf->rflags & ~(uint64_t)FL_IF) |
+			     (v->user_if ? FL_IF : 0);
 	}
 	esp -= n * 4;
 	if (gmem_write(&v->mem, seg_base(v, ss) + esp, frame, n * 4, 0, &f)) {
@@ -167,10 +172,16 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	tf->ss = compress_rpl(ss);
 	tf->rsp = esp;
 	tf->rip = gate_offset(gate);
-	tf->cs = compress_rpl(gate_selector(gate));
+	tf->cs = (gate_selector(gate) & ~3u) | 1;       /* handler DPL 0 */
 	tf->rflags &= ~(uint64_t)(FL_TF | FL_NT | FL_RF | FL_VM);
 	if (type == GATE_INT32)
 		tf->rflags &= ~(uint64_t)FL_IF;
+	if (!segments_resumable(v, &bad)) {
+		*tf = saved;
+		why->vector = EXC_GP;
+		why->error = bad & ~3u;
+		return -1;
+	}
 	return 0;
 }
 
@@ -194,7 +205,7 @@ static int tss_ring0_stack(struct vcpu *v, uint16_t *ss0, uint32_t *esp0,
 	why->error = *ss0 & ~3u;
 	if (SEL_INDEX(*ss0) == 0 || SEL_RPL(*ss0) != 0 ||
 	    guest_descriptor(v, *ss0, &d) || !(d & DESC_S) ||
-	    (d & DESC_TYPE_CODE) || !(d & (2ull << DESC_TYPE_SHIFT)) ||
+	    (d & DESC_TYPE_CODE) || !(d & DESC_TYPE_WRITABLE) ||
 	    desc_dpl(d) != 0)
 		return -1;
 	if (!(d & DESC_P)) {
@@ -211,31 +222,67 @@ static int tss_ring0_stack(struct vcpu *v, uint16_t *ss0, uint32_t *esp0,
  * the handler.  If delivery itself faults, the fault is delivered instead;
  * if that fails too, #DF; a third failure is a triple fault, which stops
  * the guest with a report naming all three. */
+/* Exception classes for double faults (SDM vol. 3A, table 6-4). */
+enum fault_class { BENIGN, CONTRIBUTORY, PAGE_FAULT };
+
+static enum fault_class fault_class(const struct guest_event *ev)
+{
+	if (ev->kind != EV_EXCEPTION)
+		return BENIGN;
+	switch (ev->vector) {
+	case EXC_DE: case EXC_TS: case EXC_NP: case EXC_SS: case EXC_GP:
+		return CONTRIBUTORY;
+	case EXC_PF:
+		return PAGE_FAULT;
+	default:
+		return BENIGN;
+	}
+}
+
+/*
+ * Whether SECOND, raised while delivering FIRST, makes a double fault
+ * (SDM table 6-5): contributory after contributory, and contributory or
+ * #PF after #PF.  Otherwise SECOND is delivered instead of FIRST.
+ */
+static bool makes_double_fault(const struct guest_event *first,
+			       const struct guest_event *second)
+{
+	enum fault_class a = fault_class(first), b = fault_class(second);
+
+	return (a == CONTRIBUTORY && b == CONTRIBUTORY) ||
+	       (a == PAGE_FAULT && b != BENIGN);
+}
+
 void deliver_event(struct vcpu *v, const struct guest_event *ev)
 {
-	struct delivery_fault first, second;
-	struct guest_event df = {
-		.vector = EXC_DF, .kind = EV_EXCEPTION, .has_error = true,
-		.error = 0, .return_eip = ev->return_eip,
-	};
-	struct guest_event again;
+	struct guest_event cur = *ev, next;
+	struct delivery_fault why, first = { 0, 0 };
+	bool in_double_fault = false;
 
 	account_guest_event(ev->vector);
-	if (try_deliver(v, ev, &first) == 0)
-		return;
-	/* The fault delivery raised, delivered in its place. */
-	again = (struct guest_event){
-		.vector = first.vector, .kind = EV_EXCEPTION, .has_error = true,
-		.error = first.error, .return_eip = (uint32_t)v->tf->rip,
-	};
-	if (ev->kind == EV_EXCEPTION || try_deliver(v, &again, &second) != 0) {
-		if (try_deliver(v, &df, &second) != 0)
+	while (try_deliver(v, &cur, &why) != 0) {
+		if (cur.vector == ev->vector && cur.kind == ev->kind)
+			first = why;
+		if (in_double_fault)
 			guest_fatal(v, "triple fault: vector %u could not be "
-				    "delivered (%s, error 0x%x), nor could "
-				    "#DF (%s, error 0x%x)", ev->vector,
-				    exception_mnemonic(first.vector), first.error,
-				    exception_mnemonic(second.vector),
-				    second.error);
+				    "delivered (%s, error 0x%x), and the #DF "
+				    "that followed raised %s (error 0x%x)",
+				    ev->vector, exception_mnemonic(first.vector),
+				    first.error, exception_mnemonic(why.vector),
+				    why.error);
+		/* The fault delivery raised, delivered in its place. */
+		next = (struct guest_event){
+			.vector = why.vector, .kind = EV_EXCEPTION,
+			.has_error = true, .error = why.error,
+			.return_eip = (uint32_t)v->tf->rip,
+		};
+		if (makes_double_fault(&cur, &next)) {
+			next.vector = EXC_DF;
+			next.error = 0;
+			in_double_fault = true;
+		}
+		account_guest_event(next.vector);
+		cur = next;
 	}
 }
 

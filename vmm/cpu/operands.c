@@ -118,8 +118,9 @@ static bool access_failed(struct vcpu *v, enum gmem_status st,
 		reflect_exception(v, EXC_PF, true, f->pf_error);
 		return false;
 	}
-	guest_fatal(v, "emulated access to guest-physical 0x%08x, which is "
-		    "not RAM (devices in memory are not emulated yet)", f->gpa);
+	guest_fatal(v, "emulated access to guest-physical 0x%08llx, which is "
+		    "not RAM (devices in memory are not emulated yet)",
+		    (unsigned long long)f->gpa);
 }
 
 bool guest_read(struct vcpu *v, uint32_t gva, void *buf, unsigned len)

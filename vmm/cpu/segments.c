@@ -2,9 +2,13 @@
  * segments.c - keeping the real GDT a sanitized mirror of the guest's.
  *
  * The guest's GDT is a primary structure in guest memory; the real GDT is its
- * shadow.  This first version re-syncs at `lgdt` only: a guest that edits a
- * descriptor in place and reloads a segment register without a new `lgdt`
- * sees its old descriptor (tracing the GDT is the CPU issue's work).
+ * shadow.  It is re-synced whole at `lgdt`, and one slot at a time where the
+ * monitor sees a segment load: `mov ss` (it traps), and any segment load
+ * that faults on its selector (a descriptor the guest has written since,
+ * over an absent slot, is picked up and the load retried).  A guest that
+ * rewrites a *valid* descriptor in place and reloads DS/ES/FS/GS without a
+ * new `lgdt` still gets the old one: that needs the GDT's page traced like
+ * a page table (planned).
  *
  * Loaded segments outlive their descriptors.  A CPU caches the descriptor of
  * every segment register when it is loaded, so a kernel may `lgdt` a table
@@ -39,17 +43,35 @@ uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
 static uint16_t user_code_slots[64];
 static unsigned n_user_code_slots;
 
-/* Flat 4 GiB code and data as QEMU's multiboot loader leaves them. */
-#define BOOT_CODE_SEL  0x10
-#define BOOT_DATA_SEL  0x18
-#define FLAT_CODE_DESC 0x00cf9a000000ffffull
-#define FLAT_DATA_DESC 0x00cf92000000ffffull
+/*
+ * The GDT QEMU 7.2's multiboot loader leaves behind, in its option ROM at
+ * 0xc02b8: null, flat 32-bit code (0x08) and data (0x10), and 16-bit code
+ * and data it used on the way.  A guest may take an exception before it
+ * loads its own GDT, so the monitor gives it the same table, in guest RAM.
+ */
+#define BOOT_GDT_BASE  0xc02b8
+#define BOOT_CODE_SEL  0x08
+#define BOOT_DATA_SEL  0x10
+
+static const uint64_t boot_gdt[] = {
+	0,
+	0x00cf9a000000ffffull,      /* 0x08: code, base 0, 4 GiB, 32-bit */
+	0x00cf93000000ffffull,      /* 0x10: data */
+	0x00009e000000ffffull,      /* 0x18: 16-bit conforming code */
+	0x000092000000ffffull,      /* 0x20: 16-bit data */
+};
 
 void segments_init_boot(struct vcpu *v)
 {
-	memset(real_gdt, 0, GDT_GUEST_SLOTS * sizeof(uint64_t));
-	real_gdt[SEL_INDEX(BOOT_CODE_SEL)] = desc_sanitize(FLAT_CODE_DESC);
-	real_gdt[SEL_INDEX(BOOT_DATA_SEL)] = desc_sanitize(FLAT_DATA_DESC);
+	struct gmem_fault f;
+
+	if (gmem_write(&v->mem, BOOT_GDT_BASE, boot_gdt, sizeof(boot_gdt), 0,
+		       &f) != GM_OK)
+		panic("guest RAM cannot hold the boot GDT");
+	v->gdtr.base = BOOT_GDT_BASE;
+	v->gdtr.limit = sizeof(boot_gdt) - 1;
+	v->tf->cs = v->tf->ss = 0;          /* nothing loaded yet to park */
+	segments_sync_gdt(v);
 	v->tf->cs = BOOT_CODE_SEL | 1;
 	v->tf->ss = BOOT_DATA_SEL | 1;
 	__asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs"
@@ -77,8 +99,8 @@ static void park_loaded_segment(uint64_t *reg, unsigned park, uint16_t *parked)
 {
 	uint16_t sel = (uint16_t)*reg;
 
-	if (SEL_INDEX(sel) == park)
-		return;                 /* parked already: keep the old one */
+	if (SEL_INDEX(sel) == park || SEL_INDEX(sel) == 0)
+		return;                 /* parked already, or nothing loaded */
 	real_gdt[park] = real_gdt[SEL_INDEX(sel)];
 	*parked = sel;
 	*reg = (uint64_t)(park * 8 | SEL_RPL(sel));
@@ -101,6 +123,39 @@ uint16_t virtual_cs(const struct vcpu *v)
 	return SEL_RPL(cs) == 1 ? (uint16_t)(cs & ~3u) : cs;
 }
 
+/* Take slot I off the list of user code slots, if it is there. */
+static void forget_user_code_slot(unsigned i)
+{
+	for (unsigned k = 0; k < n_user_code_slots; k++)
+		if (user_code_slots[k] == i) {
+			user_code_slots[k] = user_code_slots[--n_user_code_slots];
+			return;
+		}
+}
+
+/*
+ * The real descriptor for guest GDT slot I (I > 0 and inside the guest's
+ * limit): the guest's, sanitized, and - for present user code while the
+ * guest kernel runs - hidden (see the top of this file).
+ */
+static uint64_t shadow_slot(struct vcpu *v, unsigned i)
+{
+	uint64_t d = 0;
+
+	if (i == 0 || guest_descriptor(v, (uint16_t)(i * 8), &d))
+		return 0;
+	d = desc_sanitize(d);
+	if ((d & DESC_P) && (d & DESC_TYPE_CODE) && desc_dpl(d) == 3) {
+		if (n_user_code_slots == 64)
+			guest_fatal(v, "more than 64 user code segments in the "
+				    "GDT");
+		user_code_slots[n_user_code_slots++] = (uint16_t)i;
+		if (!v->user_code_present)
+			d &= ~DESC_P;
+	}
+	return d;
+}
+
 /*T:140 lgdt.  The real GDT is the guest's, sanitized (descriptor.c):
  * DPL 0 becomes DPL 1, no 64-bit code, no system descriptors.  A loaded CS
  * or SS whose descriptor the new table changes is parked first (see the top
@@ -118,30 +173,83 @@ void segments_sync_gdt(struct vcpu *v)
 	park_loaded_segment(&v->tf->cs, SLOT_STALE_CS, &v->stale_cs);
 	park_loaded_segment(&v->tf->ss, SLOT_STALE_SS, &v->stale_ss);
 	n_user_code_slots = 0;
-	for (unsigned i = 0; i < GDT_GUEST_SLOTS; i++) {
-		uint64_t d = 0;
-
-		if (i > 0 && i < n && guest_descriptor(v, (uint16_t)(i * 8), &d))
-			d = 0;
-		d = desc_sanitize(d);
-		if (d && (d & DESC_TYPE_CODE) && desc_dpl(d) == 3) {
-			if (n_user_code_slots == 64)
-				guest_fatal(v, "more than 64 user code "
-					    "segments in the GDT");
-			user_code_slots[n_user_code_slots++] = (uint16_t)i;
-			if (!v->user_code_present)
-				d &= ~DESC_P;
-		}
-		real_gdt[i] = d;
-	}
+	for (unsigned i = 0; i < GDT_GUEST_SLOTS; i++)
+		real_gdt[i] = i < n ? shadow_slot(v, i) : 0;
 	unpark_if_same(&v->tf->cs, SLOT_STALE_CS, v->stale_cs);
 	unpark_if_same(&v->tf->ss, SLOT_STALE_SS, v->stale_ss);
+}
+
+bool segments_refresh_slot(struct vcpu *v, uint16_t sel)
+{
+	unsigned i = SEL_INDEX(sel);
+	uint64_t d;
+
+	if (i == 0 || SEL_TI(sel) || i >= GDT_GUEST_SLOTS ||
+	    i * 8u + 7 > v->gdtr.limit)
+		return false;
+	forget_user_code_slot(i);
+	d = shadow_slot(v, i);
+	if (d == real_gdt[i])
+		return false;
+	if (SEL_INDEX(v->tf->cs) == i)
+		park_loaded_segment(&v->tf->cs, SLOT_STALE_CS, &v->stale_cs);
+	if (SEL_INDEX(v->tf->ss) == i)
+		park_loaded_segment(&v->tf->ss, SLOT_STALE_SS, &v->stale_ss);
+	real_gdt[i] = d;
+	return true;
+}
+
+/* The real descriptor SEL names, or 0 for null, LDT and monitor slots. */
+static uint64_t real_descriptor(uint16_t sel)
+{
+	if (SEL_INDEX(sel) == 0 || SEL_TI(sel) || SEL_INDEX(sel) > SLOT_STALE_SS)
+		return 0;
+	return real_gdt[SEL_INDEX(sel)];
+}
+
+/* Whether real GDT slot INDEX holds guest user code hidden while the
+ * kernel runs (present for the guest, made present at the return). */
+static bool hidden_user_code(unsigned index)
+{
+	for (unsigned i = 0; i < n_user_code_slots; i++)
+		if (user_code_slots[i] == index)
+			return true;
+	return false;
+}
+
+bool segments_resumable(const struct vcpu *v, uint16_t *bad)
+{
+	uint16_t cs = (uint16_t)v->tf->cs, ss = (uint16_t)v->tf->ss;
+	uint64_t c = real_descriptor(cs), s = real_descriptor(ss);
+	unsigned rpl = SEL_RPL(cs);
+	bool conforming = (c & DESC_TYPE_CONFORMING) != 0;
+	bool present = (c & DESC_P) ||
+		       (rpl == 3 && hidden_user_code(SEL_INDEX(cs)));
+
+	*bad = cs;
+	if (rpl == 0 || !(c & DESC_S) || !(c & DESC_TYPE_CODE) || !present ||
+	    (conforming ? desc_dpl(c) > rpl : desc_dpl(c) != rpl))
+		return false;
+	*bad = ss;
+	return (s & DESC_S) && !(s & DESC_TYPE_CODE) &&
+	       (s & DESC_TYPE_WRITABLE) && (s & DESC_P) &&
+	       desc_dpl(s) == rpl && SEL_RPL(ss) == rpl;
+}
+
+/* A parked slot the guest no longer has loaded must not stay loadable. */
+static void clear_unused_parking(const struct vcpu *v)
+{
+	if (SEL_INDEX(v->tf->cs) != SLOT_STALE_CS)
+		real_gdt[SLOT_STALE_CS] = 0;
+	if (SEL_INDEX(v->tf->ss) != SLOT_STALE_SS)
+		real_gdt[SLOT_STALE_SS] = 0;
 }
 
 void segments_prepare_return(struct vcpu *v)
 {
 	bool want = (v->tf->cs & 3) == 3;
 
+	clear_unused_parking(v);
 	if (want == v->user_code_present)
 		return;
 	for (unsigned i = 0; i < n_user_code_slots; i++) {
@@ -160,14 +268,14 @@ static int selector_fault(struct vcpu *v, uint8_t vector, uint16_t sel)
 	return -1;
 }
 
-#define DESC_TYPE_WRITABLE (2ull << DESC_TYPE_SHIFT)
 #define TSS_TYPE_AVAILABLE 0x9ull
 #define TSS_TYPE_BUSY_BIT  (2ull << DESC_TYPE_SHIFT)
 
 int segments_load_ss(struct vcpu *v, uint16_t sel)
 {
 	unsigned cpl = (unsigned)guest_cpl(v);
-	uint64_t d;
+	uint64_t d, old;
+	uint16_t bad;
 
 	if (SEL_INDEX(sel) == 0 || SEL_RPL(sel) != cpl ||
 	    guest_descriptor(v, sel, &d) || !(d & DESC_S) ||
@@ -176,7 +284,13 @@ int segments_load_ss(struct vcpu *v, uint16_t sel)
 		return selector_fault(v, EXC_GP, sel);
 	if (!(d & DESC_P))
 		return selector_fault(v, EXC_SS, sel);
+	segments_refresh_slot(v, sel);
+	old = v->tf->ss;
 	v->tf->ss = compress_rpl(sel);
+	if (!segments_resumable(v, &bad)) {
+		v->tf->ss = old;        /* the guest's GDT changed since lgdt */
+		return selector_fault(v, EXC_GP, sel);
+	}
 	return 0;
 }
 

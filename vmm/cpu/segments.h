@@ -28,7 +28,8 @@
 
 extern uint64_t real_gdt[GDT_SLOTS];
 
-/* Install the guest's boot-time segments (QEMU multiboot: CS 0x10, DS 0x18). */
+/* Install the guest's boot-time GDT and segments, as QEMU's multiboot
+ * loader leaves them (CS 0x08, data 0x10, GDTR 0xc02b8/0x27). */
 void segments_init_boot(struct vcpu *v);
 
 /* Copy the guest GDT the vcpu's GDTR names into the real GDT, sanitized. */
@@ -58,6 +59,19 @@ int segments_load_ss(struct vcpu *v, uint16_t sel);
  * return to the guest.
  */
 void segments_prepare_return(struct vcpu *v);
+
+/*
+ * Re-read guest GDT slot SEL names into the real GDT.  True if the real
+ * descriptor changed (a faulting segment load may then be retried).
+ */
+bool segments_refresh_slot(struct vcpu *v, uint16_t sel);
+
+/*
+ * Whether the real CPU can resume the guest with the CS and SS now in its
+ * trap frame (the checks iretq makes against the real GDT).  If not, *BAD
+ * is the selector it would refuse.
+ */
+bool segments_resumable(const struct vcpu *v, uint16_t *bad);
 
 /* Read the guest's own descriptor for SEL; 0 if beyond its GDT or unreadable. */
 int guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc);

@@ -27,6 +27,7 @@
 
 #include <string.h>
 
+#include "../core/paging.h"
 #include "../core/x86.h"
 #include "descriptor.h"
 #include "interrupts.h"
@@ -98,11 +99,11 @@ static void set_cr0(struct vcpu *v, uint32_t val)
 	if (!(val & CR0_PE))
 		guest_fatal(v, "CR0.PE cleared: real mode is not run by direct "
 			    "execution");
-	if (val & CR0_PG)
-		guest_fatal(v, "CR0.PG set: guest paging needs the shadow MMU, "
-			    "which is not connected yet");
 	v->cr0 = val;
 	sync_real_cr0(v);
+	if (shadow_on_cr0_write(the_shadow, val))
+		guest_fatal(v, "CR0 0x%08x asks for a paging mode the shadow MMU "
+			    "does not implement (PAE)", val);
 }
 
 /* The number N of control register CRn, or -1. */
@@ -119,7 +120,10 @@ static enum emulate_result mov_to_cr(struct vcpu *v, const struct decoded *d,
 	switch (n) {
 	case 0: set_cr0(v, val); break;
 	case 2: v->cr2 = val; break;
-	case 3: v->cr3 = val; break;
+	case 3:
+		v->cr3 = val;
+		shadow_on_cr3_load(the_shadow, val);
+		break;
 	case 4:
 		if (val & ~cr4_allowed)
 			return gp0(v);
@@ -129,6 +133,9 @@ static enum emulate_result mov_to_cr(struct vcpu *v, const struct decoded *d,
 			guest_fatal(v, "CR4 0x%08x: a feature the monitor does "
 				    "not honour yet", val);
 		v->cr4 = val;
+		if (shadow_on_cr4_write(the_shadow, val))
+			guest_fatal(v, "CR4 0x%08x asks for a paging mode the "
+				    "shadow MMU does not implement (PAE)", val);
 		break;
 	default:
 		reflect_exception(v, EXC_UD, false, 0);
@@ -410,12 +417,15 @@ static enum emulate_result emulate_wrmsr(struct vcpu *v, const struct decoded *d
 	return EMU_DONE;
 }
 
-/* wbinvd, invd, invlpg: nothing to do while guest paging is off. */
+/* wbinvd, invd: no caches to model.  invlpg: the shadow drops the page. */
 static enum emulate_result emulate_cache_tlb(struct vcpu *v,
 					     const struct decoded *d)
 {
 	if (guest_cpl(v) != 0)
 		return gp0(v);
+	if (d->insn->id == X86_INS_INVLPG)
+		shadow_on_invlpg(the_shadow,
+				 mem_operand_address(v, &d->x86->operands[0]));
 	advance(v, d);
 	return EMU_DONE;
 }

@@ -52,9 +52,13 @@ static bool user_return_ok(struct vcpu *v, uint16_t cs, uint16_t ss)
 		reflect_exception(v, EXC_GP, true, cs & ~3u);
 		return false;
 	}
+	if (!(c & DESC_P)) {
+		reflect_exception(v, EXC_NP, true, cs & ~3u);
+		return false;
+	}
 	if (SEL_RPL(ss) != 3 || guest_descriptor(v, ss, &s) ||
 	    !(s & DESC_S) || (s & DESC_TYPE_CODE) ||
-	    !(s & (2ull << DESC_TYPE_SHIFT)) || desc_dpl(s) != 3) {
+	    !(s & DESC_TYPE_WRITABLE) || desc_dpl(s) != 3) {
 		reflect_exception(v, EXC_GP, true, ss & ~3u);
 		return false;
 	}
@@ -63,6 +67,21 @@ static bool user_return_ok(struct vcpu *v, uint16_t cs, uint16_t ss)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * The frame SAVED was replaced by a return target; keep it only if the
+ * real CPU can load its CS and SS, else put SAVED back and raise #GP with
+ * the selector, as the CPU's own checks on the target would.
+ */
+static void commit_return(struct vcpu *v, const struct trap_frame *saved)
+{
+	uint16_t bad;
+
+	if (segments_resumable(v, &bad))
+		return;
+	*v->tf = *saved;
+	reflect_exception(v, EXC_GP, true, bad & ~3u);
 }
 
 /*T:110 An `iret` in the guest kernel returns to a frame whose CS has RPL 0
@@ -75,6 +94,7 @@ static bool user_return_ok(struct vcpu *v, uint16_t cs, uint16_t ss)
  * code with the real IF set. */
 enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d)
 {
+	struct trap_frame saved = *v->tf;
 	uint32_t w[5];
 	uint16_t cs;
 
@@ -105,6 +125,7 @@ enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d)
 	}
 	v->tf->rip = w[0];
 	v->tf->cs = compress_rpl(cs);
+	commit_return(v, &saved);
 	return EMU_DONE;
 }
 
@@ -116,6 +137,7 @@ enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d)
  */
 enum emulate_result emulate_retf(struct vcpu *v, const struct decoded *d)
 {
+	struct trap_frame saved = *v->tf;
 	uint32_t w[2], outer[2];
 	uint32_t release = d->x86->op_count ? (uint32_t)d->x86->operands[0].imm
 					    : 0;
@@ -147,7 +169,23 @@ enum emulate_result emulate_retf(struct vcpu *v, const struct decoded *d)
 	}
 	v->tf->rip = w[0];
 	v->tf->cs = compress_rpl(cs);
+	commit_return(v, &saved);
 	return EMU_DONE;
+}
+
+/*
+ * sysenter and sysexit load fixed flat descriptors without reading the GDT;
+ * the monitor can only load what the real GDT holds at those selectors, so
+ * a guest whose GDT disagrees is stopped with a report.
+ */
+static void require_flat_segments(struct vcpu *v, const char *insn)
+{
+	uint16_t bad;
+
+	if (!segments_resumable(v, &bad))
+		guest_fatal(v, "%s to selector 0x%04x, which the guest's GDT "
+			    "does not hold as the flat segment %s loads",
+			    insn, bad, insn);
 }
 
 /*
@@ -170,6 +208,7 @@ enum emulate_result emulate_sysenter(struct vcpu *v, const struct decoded *d)
 	v->tf->rip = (uint32_t)v->msr.sysenter_eip;
 	v->tf->rsp = (uint32_t)v->msr.sysenter_esp;
 	v->tf->rflags &= ~(uint64_t)(FL_IF | FL_VM | FL_RF);
+	require_flat_segments(v, "sysenter");
 	return EMU_DONE;
 }
 
@@ -189,6 +228,7 @@ enum emulate_result emulate_sysexit(struct vcpu *v, const struct decoded *d)
 	v->tf->rsp = (uint32_t)v->tf->rcx;
 	v->user_if = (v->tf->rflags & FL_IF) != 0;
 	v->tf->rflags |= FL_IF;
+	require_flat_segments(v, "sysexit");
 	return EMU_DONE;
 }
 

@@ -28,7 +28,7 @@ struct dtr {
 
 /* What the current exit is about; filled by the handlers, read by accounting. */
 struct exit_info {
-	unsigned vector;            /* the cause */
+	unsigned cause;             /* the vector, or an enum exit_cause */
 	unsigned insn_id;           /* capstone X86_INS_* emulated, or 0 */
 	uint64_t start_tsc;
 	bool in_progress;           /* not yet charged (see exit_account) */

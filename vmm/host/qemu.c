@@ -122,6 +122,17 @@ static char *initrd_list(const char *first, const struct qemu_config *c)
     return s;
 }
 
+/* " shadow_frames=N" for a shadow budget in MiB, or "". */
+static const char *shadow_arg(const struct qemu_config *c)
+{
+    static char buf[32];
+
+    if (!c->shadow_mem_mib)
+        return "";
+    snprintf(buf, sizeof(buf), " shadow_frames=%u", c->shadow_mem_mib * 256);
+    return buf;
+}
+
 /* The monitor-mode arguments after the common prefix: the monitor as the
  * kernel, the guest as module 0, the debugcon log. */
 static void push_monitor_mode(struct argv_builder *b,
@@ -135,7 +146,9 @@ static void push_monitor_mode(struct argv_builder *b,
     push(b, "-nodefaults"); push(b, "-display"); push(b, "none");
     push(b, "-no-reboot");
     push(b, "-kernel"); push(b, c->monitor);
-    push(b, "-append"); pushf(b, "mem=%u", c->mem_mib);
+    push(b, "-append");
+    pushf(b, "mem=%u%s%s%s", c->mem_mib, c->policy ? " policy=" : "",
+          c->policy ? c->policy : "", shadow_arg(c));
     if (asprintf(&module0, "%s %s", guest, append) < 0)
         check_alloc(NULL);
     list = initrd_list(module0, c);

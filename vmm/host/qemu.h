@@ -27,6 +27,8 @@ struct qemu_config {
     size_t n_initrds;
     const char *logfile;        /* debugcon file (monitor mode only) */
     unsigned timeout_s;         /* wall-clock limit; 0 means none */
+    const char *policy;         /* monitor: shadow policy; NULL: default */
+    unsigned shadow_mem_mib;    /* monitor: shadow budget; 0: default */
 };
 
 /* How the child ("timeout ... qemu ...") ended. */

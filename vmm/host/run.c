@@ -106,6 +106,14 @@ void run_usage(FILE *out)
 "  --initrd FILE[,FILE...]\n"
 "                        extra multiboot modules, in order (may be repeated);\n"
 "                        names may not contain ',' or ' '\n"
+"  --policy P            how the shadow page tables stay coherent with the\n"
+"                        guest's: trace (write-protect and emulate writes to\n"
+"                        guest page tables; the default), lazy (no traces:\n"
+"                        drop shadows where the guest flushes its TLB), or\n"
+"                        hybrid (trace, but let busy page tables go out of\n"
+"                        sync until the next CR3 load or invlpg)\n"
+"  --shadow-mem MiB      memory for shadow page tables, 1..256 (default 8);\n"
+"                        when full, the least recently used are dropped\n"
 "  --timeout S           stop the guest after S seconds (default %d; 0: never)\n"
 "  --report-json FILE    also write the outcome and the report to FILE as JSON;\n"
 "                        \"outcome\" is poweroff, died, panic, timeout,\n"
@@ -185,11 +193,13 @@ static int add_initrds(struct run_options *o, const char *value,
 }
 
 enum { OPT_NATIVE = 256, OPT_MEM, OPT_APPEND, OPT_INITRD, OPT_TIMEOUT,
-       OPT_REPORT_JSON, OPT_QUIET };
+       OPT_REPORT_JSON, OPT_QUIET, OPT_POLICY, OPT_SHADOW_MEM };
 
 static const struct option run_longopts[] = {
     { "native",      no_argument,       NULL, OPT_NATIVE },
     { "mem",         required_argument, NULL, OPT_MEM },
+    { "policy",      required_argument, NULL, OPT_POLICY },
+    { "shadow-mem",  required_argument, NULL, OPT_SHADOW_MEM },
     { "append",      required_argument, NULL, OPT_APPEND },
     { "initrd",      required_argument, NULL, OPT_INITRD },
     { "timeout",     required_argument, NULL, OPT_TIMEOUT },
@@ -217,6 +227,17 @@ static int apply_option(struct run_options *o, int c, const char *arg,
         return snprintf(err, errlen, "--mem %s: want a whole number of MiB "
                         "from %d to %d", arg, RUN_MIN_MEM_MIB,
                         RUN_MAX_MEM_MIB), VMM_EXIT_USAGE;
+    case OPT_POLICY:
+        if (!strcmp(arg, "trace") || !strcmp(arg, "lazy") ||
+            !strcmp(arg, "hybrid"))
+            return o->policy = arg, 0;
+        return snprintf(err, errlen, "--policy %s: want trace, lazy or "
+                        "hybrid", arg), VMM_EXIT_USAGE;
+    case OPT_SHADOW_MEM:
+        if (parse_uint(arg, 1, 256, &o->shadow_mem_mib))
+            return 0;
+        return snprintf(err, errlen, "--shadow-mem %s: want a whole number "
+                        "of MiB from 1 to 256", arg), VMM_EXIT_USAGE;
     case OPT_TIMEOUT:
         if (parse_uint(arg, 0, 100000000, &o->timeout_s))
             return 0;
@@ -376,7 +397,8 @@ static int run_qemu(struct run *run)
         .append = run->o.append,
         .initrds = (const char *const *)run->o.initrds,
         .n_initrds = run->o.n_initrds, .logfile = run->log,
-        .timeout_s = run->o.timeout_s,
+        .timeout_s = run->o.timeout_s, .policy = run->o.policy,
+        .shadow_mem_mib = run->o.shadow_mem_mib,
     };
     char **argv = qemu_build_argv(&c);
     char why[512];

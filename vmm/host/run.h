@@ -25,6 +25,8 @@ struct run_options {
     size_t n_initrds;
     unsigned timeout_s;         /* 0: no limit */
     const char *report_json;    /* NULL: none */
+    const char *policy;         /* shadow sync policy; NULL: the monitor's */
+    unsigned shadow_mem_mib;    /* shadow page budget; 0: the monitor's */
 };
 
 /* Parse `vmm run` arguments (argv[0] is "run") into *O. Returns 0, or
