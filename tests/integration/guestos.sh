@@ -13,7 +13,8 @@
 #   disk     natively, ostest with the ramdisk as the first IDE disk instead
 #            of a multiboot module (`vmm run` has no disk option yet, so this
 #            mode starts QEMU itself, as `vmm run --native` does): as test.
-#   compare  ostest and suite natively and under the monitor: the same exit
+#   compare  ostest and suite natively and under the monitor (with the shadow
+#            policy given as a fifth argument): the same exit
 #            status, and the same output once the cycle figures (the only
 #            thing that may differ) are masked.
 set -u
@@ -126,14 +127,16 @@ suite)
 	check_suite suite
 	;;
 compare)
+	# POLICY (the 5th argument) picks the shadow policy; default trace.
+	policy=${5:-trace}
 	for prog in ostest suite; do
 		run "$prog.native" "$prog" --native
-		run "$prog.monitor" "$prog"
+		run "$prog.monitor" "$prog" --policy "$policy"
 		compare "$prog"
 	done
 	echo "== natively:"
 	grep '^bench ' "$dir/suite.native.out"
-	echo "== under the monitor:"
+	echo "== under the monitor, policy $policy:"
 	grep '^bench ' "$dir/suite.monitor.out"
 	;;
 *)

@@ -29,6 +29,7 @@ enum exit_cause {
 	CAUSE_PF_TRACE,                     /* write to a traced page table */
 	CAUSE_PF_MMIO,                      /* device memory */
 	CAUSE_PF_EDGE,                      /* an access across 4 GiB */
+	CAUSE_IRQ_WINDOW,                   /* the single step after sti */
 	ACCOUNT_CAUSES
 };
 

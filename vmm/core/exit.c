@@ -16,7 +16,14 @@
  *   other 0-31      the guest's own exceptions (#DE, #DB, #BP from icebp,
  *                   #OF, #BR, #NM, #MF, #AC, #XM): reflected unchanged
  *   #DF, #MC, NMI   the monitor's own trouble: panic
- *   32-255          hardware interrupts: none are enabled yet
+ *   32 (IRQ 0)      the monitor's own alarm (core/vtime.c): virtual time
+ *                   has reached a device deadline
+ *   33-255          other machine interrupts: masked, so only spurious
+ *   #DB (1)         the monitor's single step after sti (core/vintr.c),
+ *                   else the guest's own: reflected
+ *
+ * After the handler, virtual time passes for the devices and a pending
+ * virtual interrupt is delivered if the guest can take it (core/vintr.c).
  *
  * After the handler, the exit is charged to its cause and the guest resumes.
  */
@@ -32,6 +39,8 @@
 #include "cpu_tables.h"
 #include "log.h"
 #include "paging.h"
+#include "vintr.h"
+#include "vtime.h"
 #include "report.h"
 #include "x86.h"
 
@@ -151,6 +160,8 @@ void exit_account(void)
 		     rdtsc() - v->exit.start_tsc);
 }
 
+static void dispatch(struct vcpu *v, unsigned vector);
+
 /*T:060 Exit dispatch.  One handler per cause, listed at the top of this
  * file.  A trap with CPL 0 in its frame came from the monitor itself: that
  * is a monitor bug, and a panic.  Each exit is timed from here to the
@@ -161,6 +172,10 @@ void trap_entry(struct trap_frame *tf)
 	unsigned vector = (unsigned)tf->vector;
 
 	if ((tf->cs & 3) == 0) {
+		if (vector == VTIME_IRQ_VECTOR && vintr_idle) {
+			vtime_ack();    /* the alarm woke vintr_halt */
+			return;
+		}
 		if (tf->rip == (uint64_t)trap_return_iretq &&
 		    (tf->vector == EXC_GP || tf->vector == EXC_NP ||
 		     tf->vector == EXC_SS))
@@ -176,8 +191,24 @@ void trap_entry(struct trap_frame *tf)
 		guest_fatal(v, "the guest is in virtual-8086 mode (QEMU's TCG "
 			    "lets an iret at CPL 1 set EFLAGS.VM; hardware "
 			    "does not): not run by direct execution");
+	if (vintr_step_done(v, vector))
+		v->exit.cause = CAUSE_IRQ_WINDOW;
+	else
+		dispatch(v, vector);
+	vintr_before_resume(v);
+	segments_prepare_return(v);
+	exit_account();
+}
+
+/* One handler per cause (the list at the top of this file). */
+static void dispatch(struct vcpu *v, unsigned vector)
+{
+	struct trap_frame *tf = v->tf;
 
 	switch (vector) {
+	case VTIME_IRQ_VECTOR:
+		vintr_timer_exit(v);
+		break;
 	case EXC_GP:
 		exit_gp(v);
 		break;
@@ -191,10 +222,8 @@ void trap_entry(struct trap_frame *tf)
 		monitor_fault(tf);
 	default:
 		if (vector >= IRQ_BASE)
-			panic("hardware interrupt %u: none is enabled", vector);
+			break;  /* a spurious machine IRQ: nothing to do */
 		exit_reflect(v, vector);
 		break;
 	}
-	segments_prepare_return(v);
-	exit_account();
 }

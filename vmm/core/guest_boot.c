@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "../cpu/segments.h"
+#include "../dev/mptable.h"
+#include "x86.h"
 #include "layout.h"
 #include "report.h"
 
@@ -145,6 +147,24 @@ static uint32_t place_mmap(struct placer *p, uint64_t size, uint32_t *len)
  * memory sizes, because the test of this monitor is that a guest cannot
  * tell.  Its first instruction runs at real CPL 1 with CS = 0x09: the
  * selector QEMU's loader leaves (0x08), with the ring compressed. */
+/*
+ * The MP floating pointer and configuration table for one CPU, and the BIOS
+ * data area words that point kernels to them, where SeaBIOS puts them.
+ */
+static void write_mp_tables(struct vcpu *v)
+{
+	uint32_t id[4];
+	struct mptable_cpu cpu;
+
+	cpuid(1, 0, id);
+	cpu.signature = id[0];
+	cpu.features = id[3];
+	if (mptable_write_bda(v->mem.ram, v->mem.size) ||
+	    !mptable_write(v->mem.ram, v->mem.size, MPTABLE_FP_GPA,
+			   MPTABLE_TABLE_GPA, &cpu))
+		bad_guest("guest RAM too small for the MP tables");
+}
+
 void guest_boot(struct vcpu *v, const struct multiboot_info *mbi)
 {
 	const struct multiboot_module *mods = hpa_to_ptr(mbi->mods_addr);
@@ -187,6 +207,7 @@ void guest_boot(struct vcpu *v, const struct multiboot_info *mbi)
 	gmbi.boot_loader_name = place_string(&p, "qemu");
 
 	v->tf->rbx = place(&p, &gmbi, sizeof(gmbi));
+	write_mp_tables(v);
 	v->tf->rax = MULTIBOOT_BOOTLOADER_MAGIC;
 	v->tf->rflags = FL_FIXED;               /* IF = 0, IOPL = 0 */
 	segments_init_boot(v);

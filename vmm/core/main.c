@@ -25,6 +25,7 @@
 #include "log.h"
 #include "multiboot.h"
 #include "paging.h"
+#include "vintr.h"
 #include "x86.h"
 
 #define DEFAULT_GUEST_MIB 256
@@ -153,6 +154,7 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	memset(v->tf, 0, sizeof(*v->tf));
 	decode_init();
 	devices_init();
+	vintr_init();
 	system_init(v);
 	guest_boot(v, mbi);
 	log_printf("monitor: guest RAM %llu MiB, entering guest at 0x%08llx\n",

@@ -5,7 +5,7 @@
  * CPL 0 (or IOPL >= CPL) raises #GP(0) and arrives here decoded.  The
  * dispatcher hands it to the file that owns its mechanism:
  *
- *   here          cli sti hlt in out, mov/pop ss
+ *   here          cli sti in out, mov/pop/lss ss; hlt (core/vintr.c waits)
  *   system.c      control, descriptor-table, task registers, MSRs, caches
  *   transfer.c    iret, retf, sysenter, sysexit, int n / int3 / into
  *
@@ -24,6 +24,7 @@
 #include <stdbool.h>
 
 #include "../core/x86.h"
+#include "../core/vintr.h"
 #include "../dev/bus.h"
 #include "descriptor.h"
 #include "interrupts.h"
@@ -55,24 +56,33 @@ static enum emulate_result emulate_cli(struct vcpu *v, const struct decoded *d)
 
 static enum emulate_result emulate_sti(struct vcpu *v, const struct decoded *d)
 {
+	bool was_clear = !(v->tf->rflags & FL_IF);
+
 	if (guest_cpl(v) != 0)
 		return gp0(v);
 	v->tf->rflags |= FL_IF;
 	advance(v, d);
+	if (was_clear)
+		vintr_after_sti(v);
 	return EMU_DONE;
 }
 
-/* hlt: with nothing that could ever wake the guest, stop it with a report. */
+/*
+ * hlt: wait for the next virtual interrupt (the machine halts meanwhile);
+ * with interrupts disabled nothing can ever wake the guest: stop it with a
+ * report.
+ */
 static enum emulate_result emulate_hlt(struct vcpu *v, const struct decoded *d)
 {
-	(void)d;
 	if (guest_cpl(v) != 0)
 		return gp0(v);
 	if (!(v->tf->rflags & FL_IF))
 		guest_fatal(v, "hlt with interrupts disabled (cli; hlt): the "
 			    "guest can never wake up");
-	guest_fatal(v, "hlt: no virtual interrupt source exists yet, the "
-		    "guest would sleep forever");
+	advance(v, d);
+	v->irq_shadow = false;
+	vintr_halt(v);
+	return EMU_DONE;
 }
 
 /* The port an in/out names: an immediate, or DX. */

@@ -237,7 +237,7 @@ static enum emulate_result emulate_string(struct vcpu *v,
 	if (d->x86->prefix[3] == X86_PREFIX_ADDRSIZE ||
 	    (d->x86->prefix[2] == X86_PREFIX_OPSIZE && size == 4))
 		return EMU_NOT_MINE;
-	for (unsigned i = 0; i < d->x86->op_count; i++)
+	for (unsigned i = 0; movs && i < d->x86->op_count; i++)
 		if (d->x86->operands[i].type != X86_OP_MEM)
 			return EMU_NOT_MINE;    /* SSE movsd shares the id */
 	__asm__("mov %%es, %0" : "=r"(es));

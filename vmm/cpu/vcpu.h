@@ -52,6 +52,9 @@ struct vcpu {
 		uint64_t mtrr_var[16], mtrr_fixed[11];
 	} msr;
 	bool user_if;                   /* virtual IF while at CPL 3 */
+	bool irq_shadow;                /* sti just set IF: wait one insn */
+	bool irq_window_step;           /* TF set by the monitor (vintr.c) */
+	bool guest_tf;                  /* ... and the guest's own TF then */
 	bool user_code_present;         /* DPL-3 code descriptors present */
 
 	struct guest_mem mem;       /* guest RAM and its translation */
