@@ -3,6 +3,8 @@
  */
 #include "account.h"
 
+#include <stddef.h>
+
 struct accounts accounts;
 
 static const char *const exception_names[32] = {
@@ -23,6 +25,23 @@ const char *exit_cause_name(unsigned cause)
 	if (cause >= ACCOUNT_VECTORS && cause < ACCOUNT_CAUSES)
 		return pf_cause_names[cause - ACCOUNT_VECTORS];
 	return "irq";
+}
+
+static const char *const pseudo_names[] = {
+	[INSN_MOV_CR0 - INSN_PSEUDO_BASE] = "mov-cr0",
+	[INSN_MOV_CR2 - INSN_PSEUDO_BASE] = "mov-cr2",
+	[INSN_MOV_CR3 - INSN_PSEUDO_BASE] = "mov-cr3",
+	[INSN_MOV_CR4 - INSN_PSEUDO_BASE] = "mov-cr4",
+	[INSN_MOV_FROM_CR - INSN_PSEUDO_BASE] = "mov-from-cr",
+	[INSN_MOV_DR - INSN_PSEUDO_BASE] = "mov-dr",
+	[INSN_MOV_SS - INSN_PSEUDO_BASE] = "mov-ss",
+};
+
+const char *account_pseudo_insn_name(unsigned id)
+{
+	if (id < INSN_PSEUDO_BASE || id >= INSN_PSEUDO_END)
+		return NULL;
+	return pseudo_names[id - INSN_PSEUDO_BASE];
 }
 
 void account_exit(unsigned cause, unsigned insn_id, uint64_t cycles)

@@ -33,6 +33,25 @@ enum exit_cause {
 	ACCOUNT_CAUSES
 };
 
+/*
+ * Instructions that capstone names alike but that cost differently are
+ * counted apart under names of their own (above capstone's X86_INS_ENDING).
+ */
+enum pseudo_insn {
+	INSN_PSEUDO_BASE = 1550,
+	INSN_MOV_CR0 = INSN_PSEUDO_BASE,    /* "mov-cr0" */
+	INSN_MOV_CR2,
+	INSN_MOV_CR3,                       /* a guest context switch */
+	INSN_MOV_CR4,
+	INSN_MOV_FROM_CR,
+	INSN_MOV_DR,
+	INSN_MOV_SS,
+	INSN_PSEUDO_END
+};
+
+/* The name of pseudo-instruction ID, or NULL if it is capstone's. */
+const char *account_pseudo_insn_name(unsigned id);
+
 struct accounts {
 	struct tally by_cause[ACCOUNT_CAUSES];
 	struct tally by_insn[ACCOUNT_INSNS];

@@ -39,6 +39,8 @@
 #include "cpu_tables.h"
 #include "log.h"
 #include "paging.h"
+#include "profile.h"
+#include "trace.h"
 #include "vintr.h"
 #include "vtime.h"
 #include "report.h"
@@ -155,9 +157,14 @@ void exit_account(void)
 
 	if (!v->exit.in_progress)
 		return;
+	uint64_t cycles;
+
 	v->exit.in_progress = false;
-	account_exit(v->exit.cause, v->exit.insn_id,
-		     rdtsc() - v->exit.start_tsc);
+	cycles = rdtsc() - v->exit.start_tsc;
+	account_exit(v->exit.cause, v->exit.insn_id, cycles);
+	profile_exit(v->exit.eip, v->exit.cause, cycles);
+	if (trace_enabled)
+		trace_end(v);
 }
 
 static void dispatch(struct vcpu *v, unsigned vector);
@@ -186,7 +193,10 @@ void trap_entry(struct trap_frame *tf)
 	v->exits++;
 	v->exit = (struct exit_info){
 		.cause = vector, .in_progress = true, .start_tsc = rdtsc(),
+		.eip = (uint32_t)tf->rip, .cpl = guest_cpl(v),
 	};
+	if (trace_enabled)
+		trace_begin(v);
 	if (tf->rflags & FL_VM)
 		guest_fatal(v, "the guest is in virtual-8086 mode (QEMU's TCG "
 			    "lets an iret at CPL 1 set EFLAGS.VM; hardware "

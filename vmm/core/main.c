@@ -25,6 +25,7 @@
 #include "log.h"
 #include "multiboot.h"
 #include "paging.h"
+#include "trace.h"
 #include "vintr.h"
 #include "x86.h"
 
@@ -128,7 +129,7 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	const char *cmdline = "";
 	struct vcpu *v = &the_vcpu;
 	enum shadow_policy policy;
-	char word[16];
+	char word[16], classes[96];
 	uint64_t mib;
 
 	heap_init(heap_arena, sizeof(heap_arena));
@@ -147,6 +148,9 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 		policy = SHADOW_TRACE;
 	else if (shadow_policy_from_name(word, &policy))
 		panic("unknown shadow policy \"%s\"", word);
+	cmdline_word(cmdline, "trace", classes, sizeof(classes));
+	if (classes[0] && !trace_init(classes))
+		panic("unknown trace class in \"%s\"", classes);
 	frames_init(first_free(mbi), high_memory_end(mbi));
 	paging_init(v, mib, policy,
 		    (unsigned)cmdline_number(cmdline, "shadow_frames", 0));

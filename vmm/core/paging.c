@@ -30,6 +30,7 @@
 #include "account.h"
 #include "frames.h"
 #include "log.h"
+#include "trace.h"
 #include "x86.h"
 
 #define VGA_HOLE_START  0xa0000
@@ -247,19 +248,30 @@ void paging_page_fault(struct vcpu *v)
 				  fault_access(v->tf->error), guest_cpl(v), &f)) {
 	case SHADOW_HIDDEN:
 		v->exit.cause = CAUSE_PF_HIDDEN;
+		trace_note(v, "shadow filled for 0x%08llx",
+			   (unsigned long long)cr2);
 		break;
 	case SHADOW_TRUE_FAULT:
 		v->exit.cause = CAUSE_PF_TRUE;
 		v->cr2 = f.cr2;
+		trace_note(v, "true fault at 0x%08x, error 0x%x: reflected",
+			   f.cr2, f.error_code);
 		reflect_exception(v, EXC_PF, true, f.error_code);
 		break;
 	case SHADOW_TRACED_WRITE:
 		v->exit.cause = CAUSE_PF_TRACE;
-		if (!emulate_faulting_insn(v))
+		trace_note(v, "write to traced table at 0x%08llx emulated",
+			   (unsigned long long)f.gpa);
+		if (!emulate_faulting_insn(v)) {
+			trace_note(v, "write to traced table at 0x%08llx: "
+				   "untraced", (unsigned long long)f.gpa);
 			untrace_and_retry(v, (gpa_t)f.gpa);
+		}
 		break;
 	case SHADOW_MMIO:
 		v->exit.cause = CAUSE_PF_MMIO;
+		trace_note(v, "device memory at 0x%08llx",
+			   (unsigned long long)f.gpa);
 		if (fault_access(v->tf->error) == SHADOW_FETCH)
 			guest_fatal(v, "instruction fetch from guest-physical "
 				    "0x%llx, which is not RAM",

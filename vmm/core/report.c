@@ -11,7 +11,11 @@
 #include "account.h"
 #include "log.h"
 #include "paging.h"
+#include "profile.h"
 #include "x86.h"
+
+_Static_assert((unsigned)X86_INS_ENDING < (unsigned)INSN_PSEUDO_BASE,
+	       "capstone's instruction ids reach the pseudo-instructions");
 
 #define EXIT_PORT 0xf4
 #define MONITOR_FAILURE_STATUS 0x7f    /* any value: the report decides */
@@ -36,9 +40,11 @@ static void report_tallies(void)
 	}
 	for (unsigned i = 1; i < ACCOUNT_INSNS; i++) {
 		const struct tally *t = &accounts.by_insn[i];
+		const char *name = account_pseudo_insn_name(i);
 
 		if (t->count)
-			log_printf("@insn %s %llu %llu\n", decode_insn_name(i),
+			log_printf("@insn %s %llu %llu\n",
+				   name ? name : decode_insn_name(i),
 				   (unsigned long long)t->count,
 				   (unsigned long long)t->cycles);
 	}
@@ -50,6 +56,7 @@ static void report_tallies(void)
 	log_printf("@stat exits %llu\n", (unsigned long long)the_vcpu.exits);
 	if (the_shadow)
 		paging_report();
+	profile_report();
 	log_printf("@stat guest_mem_mib %llu\n",
 		   (unsigned long long)(the_vcpu.mem.size >> 20));
 }

@@ -24,6 +24,7 @@
 #include "../cpu/interrupts.h"
 #include "../dev/devices.h"
 #include "log.h"
+#include "trace.h"
 #include "vtime.h"
 #include "x86.h"
 
@@ -105,7 +106,7 @@ void vintr_before_resume(struct vcpu *v)
 
 void vintr_timer_exit(struct vcpu *v)
 {
-	(void)v;
+	trace_note(v, "timer: device time advanced");
 	vtime_ack();
 	armed = 0;
 }

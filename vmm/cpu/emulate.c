@@ -24,6 +24,7 @@
 #include <stdbool.h>
 
 #include "../core/x86.h"
+#include "../core/account.h"
 #include "../core/vintr.h"
 #include "../dev/bus.h"
 #include "descriptor.h"
@@ -150,6 +151,7 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 		}
 		return EMU_DONE;
 	}
+	v->exit.insn_id = INSN_MOV_SS;
 	if (!operand_read(v, &d->x86->operands[1], 2, &sel))
 		return EMU_DONE;
 	if (segments_load_ss(v, (uint16_t)sel) == 0)

@@ -50,6 +50,7 @@ struct delivery_fault {
 
 #include "../core/account.h"
 #include "../core/log.h"
+#include "../core/trace.h"
 #include "../core/x86.h"
 #include "descriptor.h"
 #include "segments.h"
@@ -260,6 +261,9 @@ void deliver_event(struct vcpu *v, const struct guest_event *ev)
 	bool in_double_fault = false;
 
 	account_guest_event(ev->vector);
+	trace_note(v, "delivered %s %u through the guest IDT",
+		   ev->kind == EV_EXTERNAL ? "interrupt" :
+		   ev->kind == EV_SOFTWARE ? "int" : "exception", ev->vector);
 	while (try_deliver(v, &cur, &why) != 0) {
 		if (cur.vector == ev->vector && cur.kind == ev->kind)
 			first = why;

@@ -27,6 +27,7 @@
 
 #include <string.h>
 
+#include "../core/account.h"
 #include "../core/paging.h"
 #include "../core/x86.h"
 #include "descriptor.h"
@@ -165,8 +166,12 @@ static enum emulate_result emulate_mov_cr(struct vcpu *v,
 
 	if (guest_cpl(v) != 0)
 		return gp0(v);
-	if (to >= 0)
+	if (to >= 0) {
+		v->exit.insn_id = to == 0 ? INSN_MOV_CR0 : to == 2 ? INSN_MOV_CR2 :
+				  to == 3 ? INSN_MOV_CR3 : INSN_MOV_CR4;
 		return mov_to_cr(v, d, to, reg_read(v, src->reg));
+	}
+	v->exit.insn_id = INSN_MOV_FROM_CR;
 	if (from == 1 || from > 4) {
 		reflect_exception(v, EXC_UD, false, 0);
 		return EMU_DONE;
@@ -199,6 +204,7 @@ static enum emulate_result emulate_mov_dr(struct vcpu *v,
 	int to = dr_number(dst->reg);
 	int n = to >= 0 ? to : dr_number(src->reg);
 
+	v->exit.insn_id = INSN_MOV_DR;
 	if (guest_cpl(v) != 0)
 		return gp0(v);
 	if (n == 4 || n == 5) {
