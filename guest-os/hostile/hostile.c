@@ -22,10 +22,10 @@
  * output must be identical natively and under the monitor:
  *
  *   boot iret-null-cs iret-monitor-cs stale-ss gdt-null-gate ud-np
- *   gate-rpl3 lss np-user
+ *   gate-rpl3 lss np-user sse step tsd
  *
- * sysexit-bad must stop cleanly.  sse, step, lar-user and conforming show
- * differences not fixed yet (listed in docs/deprivileging.md).
+ * sysexit-bad must stop cleanly.  lar-user and conforming show differences
+ * not fixed yet (listed in docs/deprivileging.md).
  */
 #include "kernel.h"
 #include "multiboot.h"
@@ -274,14 +274,26 @@ static void lss_rpl0(void)
     kprintf("lss done\n");
 }
 
-/* Known differences, kept to be fixed (see docs/deprivileging.md). */
-
 /* xorps while the guest's CR4.OSFXSR is clear: natively #UD. */
 static void sse_without_osfxsr(void)
 {
     skip = 3;
     asm volatile("xorps %%xmm0, %%xmm0" ::: "memory");
     report("xorps with CR4.OSFXSR=0");
+}
+
+/* CR4.TSD restricts rdtsc to CPL 0: the guest kernel may still read it. */
+static void time_stamp_disable(void)
+{
+    uint32_t cr4, lo, hi;
+
+    asm volatile("mov %%cr4, %0" : "=r"(cr4));
+    asm volatile("mov %0, %%cr4" : : "r"(cr4 | 0x4));    /* TSD */
+    skip = 2;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    report("rdtsc with CR4.TSD at CPL 0");
+    asm volatile("mov %%cr4, %0" : "=r"(cr4));
+    kprintf("cr4 reads 0x%x\n", cr4);
 }
 
 static volatile uint32_t steps, first_dr6;
@@ -303,6 +315,8 @@ static void single_step(void)
                  "pushfl\n\tandl $~0x100, (%%esp)\n\tpopfl" ::: "memory");
     kprintf("single-step traps %u, dr6 at first 0x%x\n", steps, first_dr6);
 }
+
+/* Known differences, kept to be fixed (see docs/deprivileging.md). */
 
 /* lar of a user code selector, and DS loaded with it, in the kernel. */
 static void lar_user(void)
@@ -372,6 +386,7 @@ static const struct {
     { "ud-np", ud_gate_not_present }, { "gate-rpl3", gate_rpl3 },
     { "lss", lss_rpl0 }, { "np-user", not_present_user_code },
     { "sse", sse_without_osfxsr }, { "step", single_step },
+    { "tsd", time_stamp_disable },
     { "lar-user", lar_user }, { "conforming", conforming },
 };
 
@@ -411,8 +426,10 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
             cases[i].run();
             break;
         }
-    if (i == sizeof(cases) / sizeof(cases[0]))
+    if (i == sizeof(cases) / sizeof(cases[0])) {
         kprintf("unknown case\n");
+        poweroff(2);                    /* a test naming no case fails */
+    }
     kprintf("hostile: survived\n");
     poweroff(0);
 }

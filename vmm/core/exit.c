@@ -169,6 +169,33 @@ void exit_account(void)
 
 static void dispatch(struct vcpu *v, unsigned vector);
 
+#define DR6_BS (1u << 14)           /* single-step trap */
+#define DR6_B0_B3 0xfu              /* breakpoint conditions */
+
+/*
+ * An instruction the monitor emulated while the guest had EFLAGS.TF set
+ * ends with a single-step trap, as it would natively: #DB after it, DR6.BS
+ * set.  (Instructions the guest runs itself trap on the real CPU.)
+ */
+static void single_step_trap(struct vcpu *v)
+{
+	if (!v->exit.stepped || !v->exit.guest_tf)
+		return;
+	v->dr[6] |= DR6_BS;
+	reflect_exception(v, EXC_DB, false, 0);
+}
+
+/* A #DB the guest's own code raised: its DR6 status, then the guest's. */
+static void exit_debug(struct vcpu *v)
+{
+	uint64_t dr6;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	v->dr[6] |= (uint32_t)dr6 & (DR6_BS | DR6_B0_B3);
+	__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)0xffff0ff0));
+	reflect_exception(v, EXC_DB, false, 0);
+}
+
 /*T:060 Exit dispatch.  One handler per cause, listed at the top of this
  * file.  A trap with CPL 0 in its frame came from the monitor itself: that
  * is a monitor bug, and a panic.  Each exit is timed from here to the
@@ -194,6 +221,8 @@ void trap_entry(struct trap_frame *tf)
 	v->exit = (struct exit_info){
 		.cause = vector, .in_progress = true, .start_tsc = rdtsc(),
 		.eip = (uint32_t)tf->rip, .cpl = guest_cpl(v),
+		.guest_tf = v->irq_window_step ? v->guest_tf
+					       : (tf->rflags & FL_TF) != 0,
 	};
 	if (trace_enabled)
 		trace_begin(v);
@@ -205,6 +234,7 @@ void trap_entry(struct trap_frame *tf)
 		v->exit.cause = CAUSE_IRQ_WINDOW;
 	else
 		dispatch(v, vector);
+	single_step_trap(v);
 	vintr_before_resume(v);
 	segments_prepare_return(v);
 	exit_account();
@@ -227,6 +257,9 @@ static void dispatch(struct vcpu *v, unsigned vector)
 		break;
 	case EXC_NP:
 		exit_np(v);
+		break;
+	case EXC_DB:
+		exit_debug(v);
 		break;
 	case EXC_NMI: case EXC_DF: case EXC_MC:
 		monitor_fault(tf);

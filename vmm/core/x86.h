@@ -47,9 +47,13 @@
 #define CR0_CD (1u << 30)
 #define CR0_PG (1u << 31)
 
+#define CR4_TSD        (1u << 2)
+#define CR4_DE         (1u << 3)
 #define CR4_PSE        (1u << 4)
 #define CR4_PAE        (1u << 5)
+#define CR4_MCE        (1u << 6)
 #define CR4_PGE        (1u << 7)
+#define CR4_PCE        (1u << 8)
 #define CR4_OSFXSR     (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
 #define CR4_UMIP       (1u << 11)

@@ -56,18 +56,21 @@ static void fs_base_set(uint64_t v)
 	__asm__ volatile("wrfsbase %0" : : "r"(v));
 }
 
-static uint64_t guest_fs_base, guest_cr0;
+static uint64_t guest_fs_base, guest_cr0, guest_cr4;
 
 /*
  * Before any call into capstone: park the guest's SSE state and FS base.
- * The real CR0 carries the guest's TS and EM, which would make SSE fault:
- * clear them meanwhile.
+ * The real CR0 and CR4 carry the guest's TS, EM and OSFXSR, which would
+ * make SSE fault: set them as SSE needs meanwhile.
  */
 static void capstone_enter(void)
 {
 	guest_cr0 = read_cr0();
 	if (guest_cr0 & (CR0_TS | CR0_EM))
 		write_cr0(guest_cr0 & ~(uint64_t)(CR0_TS | CR0_EM));
+	guest_cr4 = read_cr4();
+	if (!(guest_cr4 & CR4_OSFXSR))
+		write_cr4(guest_cr4 | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	guest_fs_base = fs_base_get();
 	__asm__ volatile("fxsave64 %0" : "=m"(guest_fpu));
 	fs_base_set((uint64_t)&capstone_tls);
@@ -78,6 +81,8 @@ static void capstone_leave(void)
 {
 	fs_base_set(guest_fs_base);
 	__asm__ volatile("fxrstor64 %0" : : "m"(guest_fpu));
+	if (!(guest_cr4 & CR4_OSFXSR))
+		write_cr4(guest_cr4);
 	if (guest_cr0 & (CR0_TS | CR0_EM))
 		write_cr0(guest_cr0);
 }

@@ -9,6 +9,7 @@
 void advance(struct vcpu *v, const struct decoded *d)
 {
 	v->tf->rip = (uint32_t)(v->tf->rip + d->insn->size);
+	v->exit.stepped = true;
 }
 
 /* The trap-frame slot holding the 32-bit register family of R, or NULL. */

@@ -14,9 +14,11 @@
  * The debug registers hold what the guest writes; arming a breakpoint in
  * DR7 stops the guest with a report (not virtualized yet).
  *
- * Real CR0 follows the guest's TS, EM, MP and AM, so the guest's own lazy
- * FPU switching and alignment checks work natively; the monitor clears TS
- * and EM around its own SSE use (cpu/decode.c).
+ * Real CR0 follows the guest's TS, EM, MP and AM, and real CR4 its TSD,
+ * PCE, OSFXSR and OSXMMEXCPT, so the guest's own lazy FPU switching,
+ * alignment checks, SSE enabling and counter restrictions work natively;
+ * the monitor sets what its own SSE use needs around capstone only
+ * (cpu/decode.c).  With TSD, rdtsc faults at CPL 1 too and is emulated.
  *
  * At virtual CPL 3 every instruction here except the UMIP-sensitive stores
  * (sgdt, sidt, sldt, str, smsw) raises #GP(0), as natively.  Those five
@@ -40,6 +42,9 @@
 #define DR6_FIXED   0xffff0ff0u
 #define DR7_FIXED   0x00000400u
 
+/* CR4 bits of the real CPU that follow the guest's. */
+#define CR4_GUEST_OWNED (CR4_TSD | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+
 /* CR0 bits of the real CPU that follow the guest's. */
 #define CR0_GUEST_OWNED (CR0_MP | CR0_EM | CR0_TS | CR0_AM)
 
@@ -50,14 +55,14 @@ static uint32_t cr4_allowed;
 static uint32_t cr4_bits_from_cpuid(void)
 {
 	uint32_t l1[4], l7[4];
-	uint32_t ok = (1u << 2) | (1u << 3) | (1u << 8);    /* TSD, DE, PCE */
+	uint32_t ok = CR4_TSD | CR4_DE | CR4_PCE;
 
 	cpuid(1, 0, l1);
 	cpuid(7, 0, l7);
 	if (l1[3] & (1u << 1))  ok |= 1u << 0 | 1u << 1;    /* VME, PVI */
 	if (l1[3] & (1u << 3))  ok |= CR4_PSE;
 	if (l1[3] & (1u << 6))  ok |= CR4_PAE;
-	if (l1[3] & (1u << 7))  ok |= 1u << 6;              /* MCE */
+	if (l1[3] & (1u << 7))  ok |= CR4_MCE;
 	if (l1[3] & (1u << 13)) ok |= CR4_PGE;
 	if (l1[3] & (1u << 24)) ok |= CR4_OSFXSR;
 	if (l1[3] & (1u << 25)) ok |= CR4_OSXMMEXCPT;
@@ -67,9 +72,18 @@ static uint32_t cr4_bits_from_cpuid(void)
 	return ok;
 }
 
+/* Load the real CR4 with the guest's share of it. */
+static void sync_real_cr4(const struct vcpu *v)
+{
+	write_cr4((read_cr4() & ~(uint64_t)CR4_GUEST_OWNED) |
+		  (v->cr4 & CR4_GUEST_OWNED));
+}
+
 void system_init(struct vcpu *v)
 {
 	v->cr0 = CR0_PE | CR0_ET;               /* as QEMU's multiboot loader */
+	v->cr4 = 0;
+	sync_real_cr4(v);
 	v->dr[6] = DR6_FIXED;
 	v->dr[7] = DR7_FIXED;
 	v->cr4 = 0;
@@ -129,11 +143,12 @@ static enum emulate_result mov_to_cr(struct vcpu *v, const struct decoded *d,
 		if (val & ~cr4_allowed)
 			return gp0(v);
 		if (val & ~(CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR |
-			    CR4_OSXMMEXCPT | (1u << 2) | (1u << 3) | (1u << 6) |
-			    (1u << 8)))
+			    CR4_OSXMMEXCPT | CR4_TSD | CR4_DE | CR4_MCE |
+			    CR4_PCE))
 			guest_fatal(v, "CR4 0x%08x: a feature the monitor does "
 				    "not honour yet", val);
 		v->cr4 = val;
+		sync_real_cr4(v);
 		if (shadow_on_cr4_write(the_shadow, val))
 			guest_fatal(v, "CR4 0x%08x asks for a paging mode the "
 				    "shadow MMU does not implement (PAE)", val);
@@ -208,7 +223,7 @@ static enum emulate_result emulate_mov_dr(struct vcpu *v,
 	if (guest_cpl(v) != 0)
 		return gp0(v);
 	if (n == 4 || n == 5) {
-		if (v->cr4 & (1u << 3)) {       /* CR4.DE */
+		if (v->cr4 & CR4_DE) {
 			reflect_exception(v, EXC_UD, false, 0);
 			return EMU_DONE;
 		}
@@ -423,6 +438,20 @@ static enum emulate_result emulate_wrmsr(struct vcpu *v, const struct decoded *d
 	return EMU_DONE;
 }
 
+/* rdtsc faults at CPL 1 when the guest set CR4.TSD; at CPL 0 it may read. */
+static enum emulate_result emulate_rdtsc(struct vcpu *v, const struct decoded *d)
+{
+	uint64_t tsc;
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	tsc = rdtsc();
+	v->tf->rax = (uint32_t)tsc;
+	v->tf->rdx = (uint32_t)(tsc >> 32);
+	advance(v, d);
+	return EMU_DONE;
+}
+
 /* wbinvd, invd: no caches to model.  invlpg: the shadow drops the page. */
 static enum emulate_result emulate_cache_tlb(struct vcpu *v,
 					     const struct decoded *d)
@@ -464,6 +493,7 @@ enum emulate_result emulate_system(struct vcpu *v, const struct decoded *d)
 	case X86_INS_LTR:    return emulate_ltr(v, d);
 	case X86_INS_LLDT:   return emulate_lldt(v, d);
 	case X86_INS_RDMSR:  return emulate_rdmsr(v, d);
+	case X86_INS_RDTSC:  return emulate_rdtsc(v, d);
 	case X86_INS_WRMSR:  return emulate_wrmsr(v, d);
 	case X86_INS_WBINVD: case X86_INS_INVD: case X86_INS_INVLPG:
 		return emulate_cache_tlb(v, d);

@@ -31,6 +31,8 @@ struct exit_info {
 	unsigned cause;             /* the vector, or an enum exit_cause */
 	unsigned insn_id;           /* capstone X86_INS_* emulated, or 0 */
 	uint32_t eip;               /* guest EIP when the exit began */
+	bool stepped;               /* an instruction was emulated to its end */
+	bool guest_tf;              /* the guest's EFLAGS.TF when it began */
 	int cpl;                    /* guest CPL then */
 	uint64_t start_tsc;
 	bool in_progress;           /* not yet charged (see exit_account) */
