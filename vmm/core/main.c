@@ -145,7 +145,7 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	mib = cmdline_number(cmdline, "mem", DEFAULT_GUEST_MIB);
 	cmdline_word(cmdline, "policy", word, sizeof(word));
 	if (!word[0])
-		policy = SHADOW_TRACE;
+		policy = SHADOW_HYBRID;     /* measured: docs/shadow-paging.md */
 	else if (shadow_policy_from_name(word, &policy))
 		panic("unknown shadow policy \"%s\"", word);
 	cmdline_word(cmdline, "trace", classes, sizeof(classes));
