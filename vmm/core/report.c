@@ -24,6 +24,8 @@ static int reporting;                   /* a fault while reporting: stop */
 
 static void report_tallies(void)
 {
+	uint64_t hits, misses;
+
 	for (unsigned c = 0; c < ACCOUNT_CAUSES; c++) {
 		const struct tally *t = &accounts.by_cause[c];
 
@@ -54,6 +56,10 @@ static void report_tallies(void)
 				   (unsigned long long)
 				   accounts.guest_events[v].count);
 	log_printf("@stat exits %llu\n", (unsigned long long)the_vcpu.exits);
+	decode_stats(&hits, &misses);
+	log_printf("@stat decode_cache_hits %llu\n", (unsigned long long)hits);
+	log_printf("@stat decode_cache_misses %llu\n",
+		   (unsigned long long)misses);
 	if (the_shadow)
 		paging_report();
 	profile_report();

@@ -30,9 +30,13 @@
 
 /* How long the monitor may go without looking at the console's input. */
 #define INPUT_POLL_NS 10000000ull
+/* ... and, while the guest keeps exiting, between two device advances. */
+#define ADVANCE_EVERY_NS 1000000ull
 
 volatile bool vintr_idle;
 static uint64_t armed;              /* the alarm's deadline, ns */
+static uint64_t next_due;           /* the devices' next deadline, ns */
+static uint64_t last_advance;       /* when time last passed for them */
 
 static uint64_t clock_now(void *ctx)
 {
@@ -60,6 +64,7 @@ static void arm_next(uint64_t now)
 {
 	uint64_t next = devices_next_deadline(now);
 
+	next_due = next;
 	if (next > now + INPUT_POLL_NS)
 		next = now + INPUT_POLL_NS;
 	if (next == armed && next > now)
@@ -90,15 +95,22 @@ static void deliver_pending(struct vcpu *v)
 	deliver_event(v, &ev);
 }
 
+/* Let time pass for the devices, if a deadline came or a while went by
+ * (device state changes otherwise only through the guest's own accesses,
+ * which the models see at once). */
+static void advance_devices(uint64_t now)
+{
+	if (now < next_due && now - last_advance < ADVANCE_EVERY_NS)
+		return;
+	devices_advance(now);
+	last_advance = now;
+}
+
 void vintr_before_resume(struct vcpu *v)
 {
 	uint64_t now = vtime_now_ns();
 
-	if (vtime_pending()) {          /* taken here, not inside the guest */
-		vtime_ack();
-		armed = 0;
-	}
-	devices_advance(now);
+	advance_devices(now);
 	deliver_pending(v);
 	v->irq_shadow = false;
 	arm_next(now);
@@ -135,6 +147,10 @@ void vintr_halt(struct vcpu *v)
 void vintr_after_sti(struct vcpu *v)
 {
 	v->irq_shadow = true;
+	if (vtime_pending()) {  /* take the alarm here, not after the sti */
+		vtime_ack();
+		armed = 0;
+	}
 	devices_advance(vtime_now_ns());
 	if (devices_pending_vector() < 0)
 		return;

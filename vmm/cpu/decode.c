@@ -117,18 +117,88 @@ void decode_init(void)
 		panic("cs_malloc failed");
 }
 
+/*T:085 The decoded-instruction cache.  The same few guest instructions
+ * exit over and over (the UART poll loop, the context switch), and capstone
+ * is the most expensive step of an exit.  So each decoding is kept, keyed by
+ * the instruction's linear address and checked against its bytes, which are
+ * fetched anyway: a hit costs a compare; code that changed misses. */
+#define DCACHE_SLOTS 256
+
+static struct dcache_entry {
+	bool valid;
+	uint32_t linear;
+	uint8_t len;
+	uint8_t bytes[16];
+	cs_insn insn;
+	cs_detail detail;
+} dcache[DCACHE_SLOTS];
+
+static uint64_t dcache_hits, dcache_misses;
+
+static struct dcache_entry *dcache_slot(uint32_t linear)
+{
+	return &dcache[(linear * 2654435761u) >> 24 & (DCACHE_SLOTS - 1)];
+}
+
+/* The cached decoding of the NBYTES at LINEAR, or NULL. */
+static const struct dcache_entry *dcache_find(uint32_t linear,
+					      const uint8_t *bytes,
+					      size_t nbytes)
+{
+	const struct dcache_entry *e = dcache_slot(linear);
+
+	if (!e->valid || e->linear != linear || e->len > nbytes ||
+	    memcmp(e->bytes, bytes, e->len))
+		return NULL;
+	return e;
+}
+
+/* Keep capstone's latest decoding (of BYTES at LINEAR) in the cache. */
+static const struct dcache_entry *dcache_store(uint32_t linear,
+					       const uint8_t *bytes)
+{
+	struct dcache_entry *e = dcache_slot(linear);
+
+	e->valid = true;
+	e->linear = linear;
+	e->len = (uint8_t)insn->size;
+	memcpy(e->bytes, bytes, insn->size);
+	e->insn = *insn;
+	e->detail = *insn->detail;
+	e->insn.detail = &e->detail;
+	return e;
+}
+
 int decode_guest_insn(struct vcpu *v, struct decoded *d)
 {
 	uint32_t eip = (uint32_t)v->tf->rip;
+	uint32_t linear = seg_base(v, (uint16_t)v->tf->cs) + eip;
+	const struct dcache_entry *e;
 
 	d->insn = insn;
 	d->x86 = NULL;
-	d->nbytes = gmem_fetch(&v->mem, seg_base(v, (uint16_t)v->tf->cs), eip,
-			       d->bytes, 15, guest_cpl(v), &d->fault);
-	if (d->nbytes == 0 || !capstone_disasm(d->bytes, d->nbytes, eip))
+	d->nbytes = gmem_fetch(&v->mem, linear - eip, eip, d->bytes, 15,
+			       guest_cpl(v), &d->fault);
+	if (d->nbytes == 0)
 		return -1;
-	d->x86 = &insn->detail->x86;
+	e = dcache_find(linear, d->bytes, d->nbytes);
+	if (e) {
+		dcache_hits++;
+	} else {
+		dcache_misses++;
+		if (!capstone_disasm(d->bytes, d->nbytes, eip))
+			return -1;
+		e = dcache_store(linear, d->bytes);
+	}
+	d->insn = &((struct dcache_entry *)e)->insn;
+	d->x86 = &d->insn->detail->x86;
 	return 0;
+}
+
+void decode_stats(uint64_t *hits, uint64_t *misses)
+{
+	*hits = dcache_hits;
+	*misses = dcache_misses;
 }
 
 void decode_text(const struct decoded *d, char *buf, size_t len)

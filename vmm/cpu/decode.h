@@ -28,6 +28,9 @@ int decode_guest_insn(struct vcpu *v, struct decoded *d);
 /* "mnemonic operands" of D, or a hex dump of its bytes if it has none. */
 void decode_text(const struct decoded *d, char *buf, size_t len);
 
+/* How often the decoded-instruction cache answered, and capstone did. */
+void decode_stats(uint64_t *hits, uint64_t *misses);
+
 /* Capstone's name for instruction ID (X86_INS_*). */
 const char *decode_insn_name(unsigned id);
 
