@@ -16,3 +16,16 @@ target_compile_options(descriptor_test PRIVATE -Wall -Wextra)
 target_link_libraries(descriptor_test PRIVATE cunit)
 add_test(NAME unit.descriptors COMMAND descriptor_test)
 set_tests_properties(unit.descriptors PROPERTIES LABELS unit)
+
+# unit.emulator: the memory-instruction emulator on synthetic vCPU states,
+# decoding with the host's capstone.
+find_library(EMULATOR_CAPSTONE NAMES capstone)
+add_executable(emulator_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/emulator_test.c
+  ${CMAKE_SOURCE_DIR}/vmm/cpu/memory_insn.c
+  ${CMAKE_SOURCE_DIR}/vmm/cpu/operands.c
+  ${CMAKE_SOURCE_DIR}/vmm/core/gmem.c)
+target_compile_options(emulator_test PRIVATE -Wall -Wextra -mno-red-zone)
+target_link_libraries(emulator_test PRIVATE cunit ${EMULATOR_CAPSTONE})
+add_test(NAME unit.emulator COMMAND emulator_test)
+set_tests_properties(unit.emulator PROPERTIES LABELS unit)

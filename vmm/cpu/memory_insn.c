@@ -16,6 +16,8 @@
  */
 #include "memory_insn.h"
 
+#include <string.h>
+
 #include "../core/x86.h"
 #include "operands.h"
 #include "segments.h"
@@ -220,6 +222,42 @@ static unsigned string_size(unsigned id)
 }
 
 /*
+ * rep stos upwards, a page at a time: one write per page (and so one
+ * shadow_emulated_write) instead of one per element.  Zeroing a page table
+ * this way is what a kernel does after every fork and exit.  A fault on a
+ * page leaves ECX and EDI at the first element of that page, and EIP on the
+ * instruction, as the CPU would.
+ */
+static enum emulate_result emulate_rep_stos_forward(struct vcpu *v,
+						    const struct decoded *d,
+						    unsigned size,
+						    uint32_t es_base)
+{
+	static uint8_t chunk[GUEST_PAGE_SIZE];
+	uint32_t val = (uint32_t)v->tf->rax;
+
+	while ((uint32_t)v->tf->rcx != 0) {
+		uint32_t edi = (uint32_t)v->tf->rdi;
+		uint32_t lin = es_base + edi;
+		uint32_t room = (GUEST_PAGE_SIZE - (lin & (GUEST_PAGE_SIZE - 1))) /
+				size;
+		uint32_t n = (uint32_t)v->tf->rcx < room ? (uint32_t)v->tf->rcx
+							 : room;
+
+		if (n == 0)
+			n = 1;                  /* an element across the page */
+		for (uint32_t i = 0; i < n; i++)
+			memcpy(chunk + i * size, &val, size);
+		if (!guest_write(v, lin, chunk, n * size))
+			return EMU_DONE;
+		v->tf->rdi = (uint32_t)(edi + n * size);
+		v->tf->rcx = (uint32_t)(v->tf->rcx - n);
+	}
+	advance(v, d);
+	return EMU_DONE;
+}
+
+/*
  * stos and movs, with or without rep: element by element, so that a fault
  * part-way leaves ECX/ESI/EDI where the CPU would, and EIP on the
  * instruction to restart it.
@@ -241,6 +279,8 @@ static enum emulate_result emulate_string(struct vcpu *v,
 		if (d->x86->operands[i].type != X86_OP_MEM)
 			return EMU_NOT_MINE;    /* SSE movsd shares the id */
 	__asm__("mov %%es, %0" : "=r"(es));
+	if (rep && !movs && step > 0)
+		return emulate_rep_stos_forward(v, d, size, seg_base(v, es));
 	while (!rep || (uint32_t)v->tf->rcx != 0) {
 		uint32_t val = (uint32_t)v->tf->rax;
 		uint32_t edi = (uint32_t)v->tf->rdi, esi = (uint32_t)v->tf->rsi;
