@@ -4,13 +4,14 @@
  * writing a QEMU command line, and learn everything the command does from
  * its --help.
  *
- * The approach: `vmm COMMAND [ARGS]`, git-style, so that later commands
- * (a benchmark, say) have a place to go: `run` (run.c) and `scan` (scan.c).
+ * The approach: `vmm COMMAND [ARGS]`, git-style, each command in its own
+ * file: `run` (run.c), `bench` (bench.c) and `scan` (scan.c).
  * `vmm --help` prints the overview and the whole help of each.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "bench.h"
 #include "run.h"
 #include "scan.h"
 #include "verdict.h"
@@ -28,6 +29,7 @@ static void usage(FILE *out)
 "\n"
 "Commands:\n"
 "  run       run a guest (described below)\n"
+"  bench     run the benchmark suite natively and under each policy; compare\n"
 "  scan      list the sensitive unprivileged instructions of a guest\n"
 "  help      show this help\n"
 "\n"
@@ -35,6 +37,8 @@ static void usage(FILE *out)
 "with the status of the command.\n"
 "\n", out);
     run_usage(out);
+    fputs("\n", out);
+    bench_usage(out);
     fputs("\n", out);
     scan_usage(out);
 }
@@ -53,6 +57,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return run_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench"))
+        return bench_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "scan"))
         return scan_main(argc - 1, argv + 1);
     fprintf(stderr, "vmm: unknown command '%s'; try 'vmm --help'\n", cmd);

@@ -17,6 +17,9 @@
  *   @exit <cause> <count> <cycles>   one per exit cause
  *   @insn <mnemonic> <count> <cycles> one per emulated instruction
  *   @stat <name> <value>             any other counter
+ *   @hot 0x<eip> <count> <cycles> <cause>
+ *                                    the exit profile: one line per hot
+ *                                    guest address, hottest first
  *   @report-end
  *
  * The parser is fed one line at a time and keeps only the last block. Lines
@@ -27,8 +30,11 @@
  */
 #include "report.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "symbols.h"
 
 void report_init(struct vmm_report *r)
 {
@@ -54,6 +60,9 @@ void report_free(struct vmm_report *r)
         free(r->stats[i].value);
     }
     free(r->stats);
+    for (size_t i = 0; i < r->n_hot; i++)
+        free(r->hot[i].cause);
+    free(r->hot);
     report_init(r);
 }
 
@@ -181,6 +190,38 @@ static void parse_where(struct vmm_report *r, char *args)
     r->insn = xstrdup(take_rest(&args));
 }
 
+/* Parse "0x<hex>" of at most 32 bits into *out; false unless it is all
+ * of the word. */
+static bool parse_hex32(const char *w, uint32_t *out)
+{
+    unsigned long long v;
+    char *end;
+
+    if (w == NULL || strncmp(w, "0x", 2) != 0 || w[2] == '\0' ||
+        w[2] == '-' || w[2] == '+')
+        return false;
+    errno = 0;
+    v = strtoull(w + 2, &end, 16);
+    if (errno || *end != '\0' || v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* "@hot 0x<eip> <count> <cycles> <cause>": one more profile entry. */
+static void parse_hot(struct vmm_report *r, char *args)
+{
+    char *eip = take_word(&args), *count = take_word(&args);
+    char *cycles = take_word(&args), *cause = take_word(&args);
+    struct report_hot h;
+
+    if (!parse_hex32(eip, &h.eip) || !parse_u64(count, &h.count) ||
+        !parse_u64(cycles, &h.cycles) || cause == NULL)
+        return;
+    h.cause = xstrdup(cause);
+    *(struct report_hot *)grow(&r->hot, &r->n_hot, sizeof(h)) = h;
+}
+
 /* "@exit <name> <count> <cycles>" or "@insn ...": add to the counter of that
  * name in *arr (a second line for the same name adds to the first). */
 static void parse_counter(struct report_counter **arr, size_t *n, char *args)
@@ -235,6 +276,8 @@ static void parse_block_line(struct vmm_report *r, const char *key, char *args)
         parse_counter(&r->insns, &r->n_insns, args);
     else if (strcmp(key, "@stat") == 0)
         parse_stat(r, args);
+    else if (strcmp(key, "@hot") == 0)
+        parse_hot(r, args);
     /* anything else: a newer monitor's line, skipped */
 }
 
@@ -387,6 +430,79 @@ void report_print(const struct vmm_report *r, FILE *out)
         fprintf(out, "  %-*s  %s\n", w, r->stats[i].name, r->stats[i].value);
 }
 
+/* The widths of the profile table's columns: symbol, instruction, exits,
+ * cycles, cycles per exit. */
+struct profile_widths {
+    int sym, insn, count, cycles, avg;
+};
+
+/* Symbolize and disassemble every hot address of R from IMAGE (NULL: not
+ * readable) into SYMS[i] and INSNS[i] (each of SIZE bytes), widening *W. */
+static void describe_hot(const struct vmm_report *r,
+                         const struct guest_image *image, char (*syms)[96],
+                         char (*insns)[64], struct profile_widths *w)
+{
+    for (size_t i = 0; i < r->n_hot; i++) {
+        const struct report_hot *h = &r->hot[i];
+
+        if (image == NULL) {
+            snprintf(syms[i], sizeof(syms[i]), "?");
+            snprintf(insns[i], sizeof(insns[i]), "?");
+        } else {
+            guest_image_describe(image, h->eip, syms[i], sizeof(syms[i]));
+            guest_image_disasm(image, h->eip, insns[i], sizeof(insns[i]));
+        }
+        widen(&w->sym, (int)strlen(syms[i]));
+        widen(&w->insn, (int)strlen(insns[i]));
+        widen(&w->count, digits(h->count));
+        widen(&w->cycles, digits(h->cycles));
+        if (h->count)
+            widen(&w->avg, digits(h->cycles / h->count));
+    }
+}
+
+void report_print_profile(const struct vmm_report *r, const char *guest_path,
+                          FILE *out)
+{
+    struct profile_widths w = { 13, 11, 5, 6, 11 };
+    struct guest_image image;
+    char (*syms)[96], (*insns)[64], why[256] = "no guest ELF given";
+    bool have_image;
+
+    if (r->n_hot == 0)
+        return;
+    syms = calloc(r->n_hot, sizeof(*syms));
+    insns = calloc(r->n_hot, sizeof(*insns));
+    if (syms == NULL || insns == NULL) {
+        free(syms);
+        free(insns);
+        return;
+    }
+    have_image = guest_path && guest_image_open(&image, guest_path, why,
+                                                sizeof(why));
+    describe_hot(r, have_image ? &image : NULL, syms, insns, &w);
+    fprintf(out, "\nhottest guest instructions (by exits, then by cycles; "
+            "%s%s)\n", have_image ? "named from " : "not named: ",
+            have_image ? guest_path : why);
+    fprintf(out, "  %-10s  %-*s  %-*s  %*s  %*s  %*s  %s\n", "eip", w.sym,
+            "symbol+offset", w.insn, "instruction", w.count, "exits",
+            w.cycles, "cycles", w.avg, "cycles/exit", "cause");
+    for (size_t i = 0; i < r->n_hot; i++) {
+        const struct report_hot *h = &r->hot[i];
+
+        fprintf(out, "  0x%08x  %-*s  %-*s  %*llu  %*llu  %*llu  %s\n",
+                h->eip, w.sym, syms[i], w.insn, insns[i], w.count,
+                (unsigned long long)h->count, w.cycles,
+                (unsigned long long)h->cycles, w.avg,
+                (unsigned long long)(h->count ? h->cycles / h->count : 0),
+                h->cause);
+    }
+    if (have_image)
+        guest_image_close(&image);
+    free(syms);
+    free(insns);
+}
+
 void json_write_string(FILE *out, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -463,4 +579,16 @@ void report_write_json_members(const struct vmm_report *r, FILE *out)
         json_stat_value(out, r->stats[i].value);
     }
     fputc('}', out);
+    if (r->n_hot == 0)
+        return;
+    fputs(",\"hot\":[", out);
+    for (size_t i = 0; i < r->n_hot; i++) {
+        fprintf(out, "%s{\"eip\":%u,\"count\":%llu,\"cycles\":%llu,"
+                "\"cause\":", i ? "," : "", r->hot[i].eip,
+                (unsigned long long)r->hot[i].count,
+                (unsigned long long)r->hot[i].cycles);
+        json_write_string(out, r->hot[i].cause);
+        fputc('}', out);
+    }
+    fputc(']', out);
 }

@@ -30,6 +30,14 @@ struct report_stat {
     char *value;
 };
 
+/* One "@hot" line: a guest instruction address that caused exits. */
+struct report_hot {
+    uint32_t eip;
+    uint64_t count;             /* exits there */
+    uint64_t cycles;            /* monitor cycles they cost */
+    char *cause;                /* the cause of the latest of them */
+};
+
 struct vmm_report {
     bool in_block;              /* parser: between begin and end */
     bool complete;              /* begin, outcome and end all seen */
@@ -46,6 +54,8 @@ struct vmm_report {
     size_t n_insns;
     struct report_stat *stats;
     size_t n_stats;
+    struct report_hot *hot;     /* the exit profile, in the monitor's order */
+    size_t n_hot;
 };
 
 /* Reset R to an empty report (no block seen). Call before feeding lines. */
@@ -70,13 +80,22 @@ void report_parse_stream(struct vmm_report *r, FILE *f);
  * the stats. */
 void report_print(const struct vmm_report *r, FILE *out);
 
+/* Print R's exit profile for people: the hottest guest instructions, each
+ * with its address, symbol+offset and the instruction itself as the guest
+ * ELF GUEST_PATH has them (symbols.c), its exits, cycles and cause; sorted
+ * by exits, then those hot only by cycles. Prints nothing if R has no
+ * profile; a GUEST_PATH that cannot be read leaves those columns "?". */
+void report_print_profile(const struct vmm_report *r, const char *guest_path,
+                          FILE *out);
+
 /* Write S as a JSON string literal (quotes included, every control and
  * non-ASCII byte escaped) to OUT. */
 void json_write_string(FILE *out, const char *s);
 
 /* Write the members of a complete report R as JSON to OUT, without the
  * enclosing braces: "outcome", then "status" (poweroff) or "reason" and
- * "where" (died), then "exits", "instructions" and "stats". */
+ * "where" (died), then "exits", "instructions" and "stats", then "hot"
+ * (the exit profile: eip, count, cycles, cause) if the report has one. */
 void report_write_json_members(const struct vmm_report *r, FILE *out);
 
 #endif

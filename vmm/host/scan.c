@@ -10,7 +10,7 @@
  *
  * The approach: read the guest's executable sections with libelf, sweep
  * them with capstone in 32-bit mode, and list every instruction in the
- * table below by address, symbol+offset (from the ELF symbol table) and
+ * table below by address, symbol+offset (the ELF symbol table, symbols.c) and
  * the monitor's handling; then a count per mnemonic. A linear sweep can
  * misread data mixed into code; the census says so.
  */
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "symbols.h"
 #include "verdict.h"
 
 struct sensitive {
@@ -96,42 +97,6 @@ static const struct sensitive *segment_access(const cs_insn *in)
     return NULL;
 }
 
-/* The function symbol containing ADDR, as "name+0xoff" in BUF. */
-static void symbolize(Elf *elf, uint32_t addr, char *buf, size_t len)
-{
-    Elf_Scn *scn = NULL;
-    const char *best = NULL;
-    uint32_t best_addr = 0;
-
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr sh;
-        Elf_Data *data;
-
-        if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_SYMTAB ||
-            (data = elf_getdata(scn, NULL)) == NULL || sh.sh_entsize == 0)
-            continue;
-        for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
-            GElf_Sym sym;
-            const char *name;
-
-            if (gelf_getsym(data, (int)i, &sym) == NULL ||
-                GELF_ST_TYPE(sym.st_info) == STT_SECTION ||
-                GELF_ST_TYPE(sym.st_info) == STT_FILE || sym.st_value > addr ||
-                (sym.st_size && addr >= sym.st_value + sym.st_size))
-                continue;
-            name = elf_strptr(elf, sh.sh_link, sym.st_name);
-            if (name && *name && (best == NULL || sym.st_value > best_addr)) {
-                best = name;
-                best_addr = (uint32_t)sym.st_value;
-            }
-        }
-    }
-    if (best)
-        snprintf(buf, len, "%s+0x%x", best, addr - best_addr);
-    else
-        snprintf(buf, len, "?");
-}
-
 struct census {
     const char *mnemonic;
     unsigned count;
@@ -149,8 +114,10 @@ static void count(struct census *c, size_t *n, const char *mnemonic)
     (*n)++;
 }
 
-/* Sweep one executable section; print each sensitive instruction. */
-static void sweep(Elf *elf, csh cs, cs_insn *in, const GElf_Shdr *sh,
+/* Sweep one executable section; print each sensitive instruction, named
+ * from SYMS. */
+static void sweep(const struct symtab *syms, csh cs, cs_insn *in,
+                  const GElf_Shdr *sh,
                   Elf_Data *data, struct census *c, size_t *nc, FILE *out)
 {
     const uint8_t *code = data->d_buf;
@@ -170,7 +137,7 @@ static void sweep(Elf *elf, csh cs, cs_insn *in, const GElf_Shdr *sh,
             s = segment_access(in);
         if (!s)
             continue;
-        symbolize(elf, (uint32_t)in->address, where, sizeof(where));
+        symtab_describe(syms, (uint32_t)in->address, where, sizeof(where));
         fprintf(out, "0x%08x  %-28s %-8s %-18s %s\n", (uint32_t)in->address,
                 where, in->mnemonic, in->op_str, s->handling);
         count(c, nc, s->mnemonic);
@@ -180,6 +147,7 @@ static void sweep(Elf *elf, csh cs, cs_insn *in, const GElf_Shdr *sh,
 int scan_guest(const char *path, FILE *out, FILE *err)
 {
     struct census c[NTABLE + 1];
+    struct symtab syms;
     size_t nc = 0, ncode = 0;
     Elf_Scn *scn = NULL;
     cs_insn *in;
@@ -207,6 +175,7 @@ int scan_guest(const char *path, FILE *out, FILE *err)
         close(fd);
         return VMM_EXIT_UNAVAILABLE;
     }
+    symtab_load(&syms, elf);
     fprintf(out, "sensitive unprivileged instructions in %s\n", path);
     fprintf(out, "%-10s  %-28s %-8s %-18s %s\n", "address", "symbol+offset",
             "insn", "operands", "under the monitor");
@@ -219,7 +188,7 @@ int scan_guest(const char *path, FILE *out, FILE *err)
             (data = elf_getdata(scn, NULL)) == NULL || data->d_size == 0)
             continue;
         ncode++;
-        sweep(elf, cs, in, &sh, data, c, &nc, out);
+        sweep(&syms, cs, in, &sh, data, c, &nc, out);
     }
     fprintf(out, "\ncensus (%zu executable section%s, linear sweep: data "
             "inside code may be misread):\n", ncode, ncode == 1 ? "" : "s");
@@ -227,6 +196,7 @@ int scan_guest(const char *path, FILE *out, FILE *err)
         fprintf(out, "  %-16s %u\n", c[i].mnemonic, c[i].count);
     if (nc == 0)
         fprintf(out, "  none\n");
+    symtab_free(&syms);
     cs_free(in, 1);
     cs_close(&cs);
     elf_end(elf);
