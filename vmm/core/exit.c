@@ -95,8 +95,9 @@ static void exit_gp(struct vcpu *v)
 
 	if (decode_guest_insn(v, &d))
 		guest_fatal(v, "#GP(0x%llx) at an instruction that cannot be "
-			    "fetched or decoded",
-			    (unsigned long long)v->tf->error);
+			    "fetched or decoded%s%s",
+			    (unsigned long long)v->tf->error,
+			    d.why ? ": " : "", d.why ? d.why : "");
 	if (emulate_gp(v, &d) == EMU_NOT_MINE && !retry_after_gdt_refresh(v))
 		reflect_exception(v, EXC_GP, true, (uint32_t)v->tf->error);
 }

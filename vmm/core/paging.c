@@ -201,7 +201,8 @@ static bool emulate_faulting_insn(struct vcpu *v)
 	struct decoded d;
 
 	if (decode_guest_insn(v, &d))
-		guest_fatal(v, "the instruction that faulted cannot be decoded");
+		guest_fatal(v, "the instruction that faulted cannot be "
+			    "decoded%s%s", d.why ? ": " : "", d.why ? d.why : "");
 	return emulate_memory_insn(v, &d) == EMU_DONE;
 }
 

@@ -177,6 +177,12 @@ int decode_guest_insn(struct vcpu *v, struct decoded *d)
 
 	d->insn = insn;
 	d->x86 = NULL;
+	d->nbytes = 0;
+	d->why = NULL;
+	if (!segments_code_is_32bit(v)) {
+		d->why = "16-bit code (CS.D = 0) is not decoded yet";
+		return -1;
+	}
 	d->nbytes = gmem_fetch(&v->mem, linear - eip, eip, d->bytes, 15,
 			       guest_cpl(v), &d->fault);
 	if (d->nbytes == 0)
@@ -208,6 +214,10 @@ void decode_text(const struct decoded *d, char *buf, size_t len)
 	if (d->x86) {
 		snprintf(buf, len, "%s%s%s", d->insn->mnemonic,
 			 d->insn->op_str[0] ? " " : "", d->insn->op_str);
+		return;
+	}
+	if (d->why) {
+		snprintf(buf, len, "(%s)", d->why);
 		return;
 	}
 	n = (size_t)snprintf(buf, len, "(undecodable:");

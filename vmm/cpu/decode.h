@@ -15,6 +15,7 @@ struct decoded {
 	uint8_t bytes[16];
 	size_t nbytes;              /* bytes fetched */
 	struct gmem_fault fault;    /* why fetching stopped, if it did */
+	const char *why;            /* why it was not decoded at all, or NULL */
 };
 
 void decode_init(void);

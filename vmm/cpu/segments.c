@@ -315,6 +315,11 @@ int segments_load_tr(struct vcpu *v, uint16_t sel)
 	return 0;
 }
 
+bool segments_code_is_32bit(const struct vcpu *v)
+{
+	return (real_descriptor((uint16_t)v->tf->cs) & DESC_DB) != 0;
+}
+
 uint32_t seg_base(const struct vcpu *v, uint16_t sel)
 {
 	(void)v;

@@ -73,6 +73,9 @@ bool segments_refresh_slot(struct vcpu *v, uint16_t sel);
  */
 bool segments_resumable(const struct vcpu *v, uint16_t *bad);
 
+/* Whether the guest's loaded CS is a 32-bit code segment (D = 1). */
+bool segments_code_is_32bit(const struct vcpu *v);
+
 /* Read the guest's own descriptor for SEL; 0 if beyond its GDT or unreadable. */
 int guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc);
 
