@@ -167,6 +167,8 @@ static struct shadow_page *child_get(struct shadow_mmu *mmu,
 		}
 	}
 	child = page_get(mmu, gfn, role);
+	if (child->unsync)              /* HYBRID: invlpgs missed it unlinked */
+		frame_resync(mmu, gfn);
 	page_touch(mmu, child);
 	child->writes = 0;
 	spte_set(mmu, parent, slot, spte_link(child, global));

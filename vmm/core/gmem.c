@@ -33,12 +33,14 @@ static enum gmem_status translate(const struct guest_mem *m, gva_t gva,
 
 	fault->gva = gva;
 	fault->pf_error = 0;
+	fault->status = GM_OK;
 	if (m->translate)
 		st = m->translate(m->ctx, gva, access, cpl, gpa,
 				  &fault->pf_error);
 	else
 		*gpa = gva;
 	fault->gpa = *gpa;
+	fault->status = st;
 	return st;
 }
 
@@ -93,7 +95,7 @@ static enum gmem_status copy(const struct guest_mem *m, gva_t gva,
 			return st;
 		p = gmem_gpa_ptr(m, gpa, n);
 		if (!p && !(m->mmio_read && m->mmio_write && access != GM_FETCH))
-			return GM_UNBACKED;
+			return fault->status = GM_UNBACKED;
 		if (commit)
 			move(m, p, gpa, buf + *done, n, access);
 		*done += n;

@@ -29,6 +29,7 @@ enum gmem_status {
 };
 
 struct gmem_fault {
+	enum gmem_status status;    /* why it failed */
 	gva_t gva;          /* first linear address that failed */
 	uint64_t gpa;       /* its guest-physical address (GM_UNBACKED) */
 	uint32_t pf_error;  /* #PF error code (GM_PAGE_FAULT) */

@@ -46,6 +46,7 @@ static const char *exception_mnemonic(unsigned vector)
 struct delivery_fault {
 	uint8_t vector;
 	uint32_t error;
+	uint32_t cr2;               /* for #PF: the linear address */
 };
 
 #include "../core/account.h"
@@ -98,6 +99,20 @@ static int tss_ring0_stack(struct vcpu *v, uint16_t *ss0, uint32_t *esp0,
 			   struct delivery_fault *why);
 
 
+/*
+ * A memory access of the delivery failed (F): if the guest's paging refused
+ * it, the fault is #PF at that address, whatever *WHY said; returns -1.
+ */
+static int access_fault(struct delivery_fault *why, const struct gmem_fault *f)
+{
+	if (f->status == GM_PAGE_FAULT) {
+		why->vector = EXC_PF;
+		why->error = f->pf_error;
+		why->cr2 = f->gva;
+	}
+	return -1;
+}
+
 /* Try once; return 0, or -1 with *why naming the fault delivery raised. */
 static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 		       struct delivery_fault *why)
@@ -115,9 +130,10 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 
 	why->vector = EXC_GP;
 	why->error = gate_err;
-	if (ev->vector * 8u + 7 > v->idtr.limit ||
-	    gmem_read(&v->mem, v->idtr.base + ev->vector * 8u, &gate, 8, 0, &f))
+	if (ev->vector * 8u + 7 > v->idtr.limit)
 		return -1;
+	if (gmem_read(&v->mem, v->idtr.base + ev->vector * 8u, &gate, 8, 0, &f))
+		return access_fault(why, &f);
 	type = gate_type(gate);
 	if (type == GATE_TASK)
 		guest_fatal(v, "vector %u goes through a task gate: hardware "
@@ -168,7 +184,7 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	if (gmem_write(&v->mem, seg_base(v, ss) + esp, frame, n * 4, 0, &f)) {
 		why->vector = EXC_SS;
 		why->error = 0;
-		return -1;
+		return access_fault(why, &f);
 	}
 	tf->ss = compress_rpl(ss);
 	tf->rsp = esp;
@@ -198,9 +214,10 @@ static int tss_ring0_stack(struct vcpu *v, uint16_t *ss0, uint32_t *esp0,
 			    "loaded: no ring-0 stack");
 	why->vector = EXC_TS;
 	why->error = v->tr.sel & ~3u;
-	if (v->tr.limit < 11 ||
-	    gmem_read(&v->mem, v->tr.base + 4, stack, 8, 0, &f) != GM_OK)
+	if (v->tr.limit < 11)
 		return -1;
+	if (gmem_read(&v->mem, v->tr.base + 4, stack, 8, 0, &f) != GM_OK)
+		return access_fault(why, &f);
 	*esp0 = stack[0];
 	*ss0 = (uint16_t)stack[1];
 	why->error = *ss0 & ~3u;
@@ -257,7 +274,7 @@ static bool makes_double_fault(const struct guest_event *first,
 void deliver_event(struct vcpu *v, const struct guest_event *ev)
 {
 	struct guest_event cur = *ev, next;
-	struct delivery_fault why, first = { 0, 0 };
+	struct delivery_fault why, first = { 0, 0, 0 };
 	bool in_double_fault = false;
 
 	account_guest_event(ev->vector);
@@ -280,6 +297,8 @@ void deliver_event(struct vcpu *v, const struct guest_event *ev)
 			.has_error = true, .error = why.error,
 			.return_eip = (uint32_t)v->tf->rip,
 		};
+		if (why.vector == EXC_PF)
+			v->cr2 = why.cr2;
 		if (makes_double_fault(&cur, &next)) {
 			next.vector = EXC_DF;
 			next.error = 0;
