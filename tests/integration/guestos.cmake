@@ -13,11 +13,11 @@ add_test(NAME integration.guestos_ostest_checks_pass_natively
          COMMAND sh ${GUESTOS_SCRIPT} test ${GUESTOS_FILES})
 add_test(NAME integration.guestos_suite_prints_every_benchmark_natively
          COMMAND sh ${GUESTOS_SCRIPT} suite ${GUESTOS_FILES})
-add_test(NAME integration.guestos_ostest_passes_with_the_ramdisk_on_disk
+add_test(NAME integration.guestos_ostest_passes_with_the_ramdisk_on_disk_native_and_monitor
          COMMAND sh ${GUESTOS_SCRIPT} disk ${GUESTOS_FILES})
 set_tests_properties(integration.guestos_ostest_checks_pass_natively
                      integration.guestos_suite_prints_every_benchmark_natively
-                     integration.guestos_ostest_passes_with_the_ramdisk_on_disk
+                     integration.guestos_ostest_passes_with_the_ramdisk_on_disk_native_and_monitor
                      PROPERTIES LABELS integration TIMEOUT 600)
 # Under every shadow policy, the OS must be indistinguishable from native.
 foreach(policy trace lazy hybrid)

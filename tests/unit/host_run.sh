@@ -4,7 +4,8 @@
 # status, the messages, the report, the JSON file and the monitor's log
 # are checked without QEMU or a monitor. The case "real-qemu" boots the
 # test guest natively on the real QEMU (skipped, status 77, if there is
-# none).
+# none). The cases "disks" and "disk-refused" check --hda and --hdb: the
+# -drive options QEMU gets, and the images refused (65) before it starts.
 set -u
 vmm=$1 mkelf=$2 fake=$3 case=$4
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/host_run.XXXXXX") || exit 2
@@ -129,6 +130,38 @@ native)
 initrd-missing)
     run run "$guest" --initrd "$tmp/nope"
     expect_rc 65; expect_err "vmm: --initrd $tmp/nope: cannot read: No such file"
+    [ ! -e "$tmp/marker" ] || fail "QEMU was started" ;;
+disks)
+    dd if=/dev/zero of="$tmp/a.img" bs=512 count=4 2> /dev/null
+    dd if=/dev/zero of="$tmp/b,1.img" bs=512 count=1 2> /dev/null
+    run run "$guest" --hda "$tmp/a.img" --hdb "$tmp/b,1.img"
+    expect_rc 0
+    expect_arg "file=$tmp/a.img,format=raw,if=ide,index=0"
+    expect_arg "file=$tmp/b,,1.img,format=raw,if=ide,index=1"
+    expect_arg "-debugcon"
+    run run "$guest" --native --hdb "$tmp/a.img"
+    expect_rc 0
+    expect_arg "file=$tmp/a.img,format=raw,if=ide,index=1"
+    ! grep -q "index=0" "$tmp/marker" || fail "an --hda that was not given" ;;
+disk-refused)
+    mkdir "$tmp/dir"
+    : > "$tmp/empty.img"
+    dd if=/dev/zero of="$tmp/a.img" bs=512 count=1 2> /dev/null
+    run run "$guest" --hda "$tmp/nope.img"
+    expect_rc 65
+    expect_err "vmm: --hda $tmp/nope.img: cannot use the disk image: No such file"
+    [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "more than one line"
+    run run "$guest" --native --hdb "$tmp/dir"
+    expect_rc 65; expect_err "vmm: --hdb $tmp/dir: not a disk image"
+    run run "$guest" --hda "$tmp/empty.img"
+    expect_rc 65; expect_err "vmm: --hda $tmp/empty.img: 0 bytes; a disk image holds at least one 512-byte sector"
+    run run "$guest" --hda "$tmp/a.img" --hdb "$tmp/a.img"
+    expect_rc 65; expect_err "the same file"
+    if [ "$(id -u)" != 0 ]; then    # root may write anything
+        chmod a-w "$tmp/a.img"
+        run run "$guest" --hda "$tmp/a.img"
+        expect_rc 65; expect_err "cannot open for reading and writing: Permission denied"
+    fi
     [ ! -e "$tmp/marker" ] || fail "QEMU was started" ;;
 no-qemu)
     VMM_QEMU=$tmp/no-such-qemu run run "$guest"

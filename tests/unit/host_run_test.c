@@ -102,6 +102,33 @@ static void test_native_mode_boots_the_guest_itself(void)
         "-device|isa-debug-exit,iobase=0xf4,iosize=4");
 }
 
+/* --hda and --hdb are QEMU's IDE primary master and slave in both modes,
+ * raw, with commas in the file name doubled; -device isa-debug-exit stays
+ * last. */
+static void test_disks_are_ide_primary_master_and_slave(void)
+{
+    struct qemu_config c = {
+        .qemu = "q", .monitor = "m.elf", .guest = "g.elf", .mem_mib = 16,
+        .append = "", .logfile = "/t/log", .timeout_s = 3,
+        .disks = { "/d/a.img", "/d/b,1.img" },
+    };
+
+    assert_argv(&c, "timeout|--foreground|-k|5|3|q|"
+        "-machine|pc|-cpu|max|-m|208|-nodefaults|-display|none|-no-reboot|"
+        "-kernel|m.elf|-append|mem=16|-initrd|g.elf |-serial|stdio|"
+        "-debugcon|file:/t/log|"
+        "-drive|file=/d/a.img,format=raw,if=ide,index=0|"
+        "-drive|file=/d/b,,1.img,format=raw,if=ide,index=1|"
+        "-device|isa-debug-exit,iobase=0xf4,iosize=4");
+    c.native = true;
+    c.disks[0] = NULL;
+    assert_argv(&c, "timeout|--foreground|-k|5|3|q|"
+        "-machine|pc|-cpu|max|-m|16|-nodefaults|-display|none|-no-reboot|"
+        "-kernel|g.elf|-append||-serial|stdio|"
+        "-drive|file=/d/b,,1.img,format=raw,if=ide,index=1|"
+        "-device|isa-debug-exit,iobase=0xf4,iosize=4");
+}
+
 /* ---- verdict: the exit status ---- */
 
 /* QEMU exited by itself with STATUS after SECONDS. */
@@ -310,6 +337,8 @@ static void test_defaults(void)
     CU_ASSERT_STRING_EQUAL(o.append, "");
     CU_ASSERT_FALSE(o.native || o.quiet || o.help);
     CU_ASSERT_PTR_NULL(o.report_json);
+    CU_ASSERT_PTR_NULL(o.disks[0]);
+    CU_ASSERT_PTR_NULL(o.disks[1]);
     run_options_free(&o);
 }
 
@@ -319,7 +348,8 @@ static void test_every_option_is_taken_in_any_order(void)
     char err[256];
     const char *w[] = { "--native", "--mem", "16", "g.elf", "--append",
         "a b", "--initrd", "x,y", "--initrd=z", "--timeout", "0",
-        "--report-json", "r.json", "--quiet", NULL };
+        "--report-json", "r.json", "--quiet", "--hdb", "b.img",
+        "--hda=a.img", NULL };
 
     CU_ASSERT_EQUAL_FATAL(parse_words(&o, err, w), 0);
     CU_ASSERT_STRING_EQUAL(o.guest, "g.elf");
@@ -332,6 +362,8 @@ static void test_every_option_is_taken_in_any_order(void)
     CU_ASSERT_STRING_EQUAL(o.initrds[2], "z");
     CU_ASSERT_EQUAL(o.timeout_s, 0);
     CU_ASSERT_STRING_EQUAL(o.report_json, "r.json");
+    CU_ASSERT_STRING_EQUAL(o.disks[0], "a.img");
+    CU_ASSERT_STRING_EQUAL(o.disks[1], "b.img");
     run_options_free(&o);
 }
 
@@ -358,6 +390,7 @@ static void test_bad_options_are_usage_errors(void)
     const char *unknown[] = { "--turbo", NULL };
     const char *two[] = { "a.elf", "b.elf", NULL };
     const char *empty_item[] = { "--initrd", "a,,b", NULL };
+    const char *hda_no_value[] = { "--hda", NULL };
 
     assert_usage_error(mem_low, "--mem 15: want a whole number of MiB from 16 to 2048");
     assert_usage_error(mem_high, "--mem 2049");
@@ -367,6 +400,7 @@ static void test_bad_options_are_usage_errors(void)
     assert_usage_error(unknown, "unknown option '--turbo'");
     assert_usage_error(two, "one guest at a time");
     assert_usage_error(empty_item, "empty file name");
+    assert_usage_error(hda_no_value, "option --hda needs a value");
 }
 
 /* An --initrd naming one existing file with a comma in its name cannot be
@@ -426,6 +460,8 @@ void host_add_qemu_suite(void)
                 test_monitor_mode_appends_cmdline_and_initrds);
     CU_add_test(s, "native mode boots the guest itself",
                 test_native_mode_boots_the_guest_itself);
+    CU_add_test(s, "disks are IDE primary master and slave",
+                test_disks_are_ide_primary_master_and_slave);
 }
 
 void host_add_verdict_suite(void)

@@ -5,7 +5,7 @@
  * CPL 0 (or IOPL >= CPL) raises #GP(0) and arrives here decoded.  The
  * dispatcher hands it to the file that owns its mechanism:
  *
- *   here          cli sti in out, mov/pop/lss ss; hlt (core/vintr.c waits)
+ *   here          cli sti in out ins outs, mov/pop/lss ss; hlt (vintr.c)
  *   system.c      control, descriptor-table, task registers, MSRs, caches
  *   transfer.c    iret, retf, sysenter, sysexit, int n / int3 / into
  *
@@ -119,6 +119,59 @@ static enum emulate_result emulate_out(struct vcpu *v, const struct decoded *d)
 	return EMU_DONE;
 }
 
+/* The element size of a string I/O instruction. */
+static unsigned string_io_size(unsigned id)
+{
+	switch (id) {
+	case X86_INS_INSB: case X86_INS_OUTSB: return 1;
+	case X86_INS_INSW: case X86_INS_OUTSW: return 2;
+	default: return 4;
+	}
+}
+
+/*
+ * ins and outs, with or without rep: port DX to ES:EDI, or DS:ESI (or the
+ * segment the prefix names) to port DX, element by element, so that a
+ * fault part-way leaves ECX, ESI and EDI where the CPU would.
+ */
+static enum emulate_result emulate_string_io(struct vcpu *v,
+					     const struct decoded *d)
+{
+	unsigned size = string_io_size(d->insn->id);
+	bool in = d->insn->id == X86_INS_INSB || d->insn->id == X86_INS_INSW ||
+		  d->insn->id == X86_INS_INSD;
+	bool rep = d->x86->prefix[0] == X86_PREFIX_REP;
+	int32_t step = (v->tf->rflags & FL_DF) ? -(int32_t)size : (int32_t)size;
+	const cs_x86_op *mem = &d->x86->operands[in ? 0 : 1];
+	uint16_t port = (uint16_t)reg_read(v, X86_REG_DX);
+
+	if (guest_cpl(v) != 0)
+		return gp0(v);
+	if (d->x86->prefix[3] == X86_PREFIX_ADDRSIZE)
+		guest_fatal(v, "string I/O with 16-bit addressing is not "
+			    "supported yet");
+	while (!rep || (uint32_t)v->tf->rcx != 0) {
+		uint32_t val = 0;
+
+		if (in) {
+			val = bus_port_read(port, size);
+			if (!guest_write(v, mem_operand_address(v, mem), &val, size))
+				return EMU_DONE;
+			v->tf->rdi = (uint32_t)(v->tf->rdi + step);
+		} else {
+			if (!guest_read(v, mem_operand_address(v, mem), &val, size))
+				return EMU_DONE;
+			bus_port_write(port, size, val);
+			v->tf->rsi = (uint32_t)(v->tf->rsi + step);
+		}
+		if (!rep)
+			break;
+		v->tf->rcx = (uint32_t)(v->tf->rcx - 1);
+	}
+	advance(v, d);
+	return EMU_DONE;
+}
+
 /* mov ss, r/m16, pop ss and lss: an RPL-0 selector faults at CPL 1. */
 static enum emulate_result emulate_load_ss(struct vcpu *v,
 					   const struct decoded *d)
@@ -211,8 +264,6 @@ static bool virtualization_fault_not_yet_emulated(const struct vcpu *v,
 	if (guest_cpl(v) != 0)
 		return false;       /* at CPL 3 the guest's #GP is genuine */
 	switch (d->insn->id) {
-	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
-	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
 	case X86_INS_RDPMC: case X86_INS_IRET:
 		return true;
 	default:
@@ -239,6 +290,9 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 	case X86_INS_HLT:   return emulate_hlt(v, d);
 	case X86_INS_IN:    return emulate_in(v, d);
 	case X86_INS_OUT:   return emulate_out(v, d);
+	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
+	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
+		return emulate_string_io(v, d);
 	case X86_INS_IRETD: return emulate_iret(v, d);
 	case X86_INS_RETF:  return emulate_retf(v, d);
 	case X86_INS_SYSENTER:

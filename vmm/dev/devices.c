@@ -45,9 +45,7 @@
 #define BIOS_SVR            0x1ff
 #define BIOS_LINT0          0x8700      /* ExtINT, level */
 #define BIOS_LINT1          0x8400      /* NMI, level */
-#define BIOS_UART_LCR       0x03
 #define BIOS_UART_MCR       MCR_OUT2
-#define BIOS_UART_FCR       FCR_FIFO_ENABLE
 #define BIOS_IDE_DEVICE     0xb0
 
 static struct pc the_pc;
@@ -372,9 +370,7 @@ static void bios_handoff(struct pc *pc, uint64_t t)
 	lapic_write(&pc->lapic, LAPIC_SVR, BIOS_SVR, t);
 	lapic_write(&pc->lapic, LAPIC_LVT_LINT0, BIOS_LINT0, t);
 	lapic_write(&pc->lapic, LAPIC_LVT_LINT1, BIOS_LINT1, t);
-	uart_write(&pc->com1, UART_LCR, BIOS_UART_LCR, t);
-	uart_write(&pc->com1, UART_MCR, BIOS_UART_MCR, t);
-	uart_write(&pc->com1, UART_FCR, BIOS_UART_FCR, t);
+	uart_write(&pc->com1, UART_MCR, BIOS_UART_MCR, t);  /* LCR, FCR: reset */
 	ide_write(&pc->ide, ATA_REG_DEVICE, 1, BIOS_IDE_DEVICE);
 }
 

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #define MAX_CHS_CYLINDERS  16383
+#define MIN_CHS_CYLINDERS  2        /* QEMU's guess_chs_for_size() clamps too */
 #define CHS_HEADS          16
 #define CHS_SECTORS        63
 #define LBA28_MAX          0x0fffffffu
@@ -94,8 +95,8 @@ static void drive_init(struct ide_drive *d, const struct ide_backend *b)
 		d->heads = CHS_HEADS;
 		d->sectors_per_track = CHS_SECTORS;
 		cyl = b->sectors / (CHS_HEADS * CHS_SECTORS);
-		d->cylinders = (uint16_t)(cyl > MAX_CHS_CYLINDERS ?
-					  MAX_CHS_CYLINDERS : cyl ? cyl : 1);
+		d->cylinders = (uint16_t)(cyl > MAX_CHS_CYLINDERS ? MAX_CHS_CYLINDERS :
+					  cyl < MIN_CHS_CYLINDERS ? MIN_CHS_CYLINDERS : cyl);
 	}
 	set_signature(d);
 }

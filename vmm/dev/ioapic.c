@@ -81,8 +81,8 @@ void ioapic_set_irq(struct ioapic *io, unsigned pin, bool level)
 	io->level_in = level ? io->level_in | bit : io->level_in & ~bit;
 	if (io->redir[pin] & REDIR_LEVEL_TRIGGER)
 		io->irr = level ? io->irr | bit : io->irr & ~bit;
-	else if (level && !was)
-		io->irr |= bit;
+	else if (level && !was && !(io->redir[pin] & REDIR_MASKED))
+		io->irr |= bit;         /* an edge on a masked pin is lost */
 	service(io);
 }
 

@@ -55,6 +55,7 @@
 #define KBD_CMD_RESET      0xff
 #define KBD_ID_1           0xab
 #define KBD_ID_2           0x83
+#define KBD_ID_2_TRANSLATED 0x41        /* 0x83 as the 8042 translates it */
 
 static void update_irq(struct ps2 *p)
 {
@@ -166,7 +167,8 @@ static void keyboard_byte(struct ps2 *p, uint8_t val)
 	case KBD_CMD_IDENTIFY:
 		push(p, KBD_ACK);
 		push(p, KBD_ID_1);
-		push(p, KBD_ID_2);
+		push(p, (p->command_byte & PS2_CB_TRANSLATE) ?
+			KBD_ID_2_TRANSLATED : KBD_ID_2);
 		break;
 	case KBD_CMD_SET_LEDS:
 	case KBD_CMD_SCANCODES:

@@ -18,12 +18,23 @@
  *   qemu -machine pc -cpu max -m <mem+192> -nodefaults -display none
  *        -no-reboot -kernel monitor.elf -append "mem=<mem>"
  *        -initrd "<guest> <append>,<initrd1>,..." -serial stdio
- *        -debugcon file:<log> -device isa-debug-exit,iobase=0xf4,iosize=4
+ *        -debugcon file:<log>
+ *        [-drive file=<hda>,format=raw,if=ide,index=0]
+ *        [-drive file=<hdb>,format=raw,if=ide,index=1]
+ *        -device isa-debug-exit,iobase=0xf4,iosize=4
  *
  * Native mode boots the guest itself with -kernel/-append/-initrd. QEMU
  * splits the -initrd list at commas and reads ",," as one literal comma, so
  * commas in the guest path and command line are doubled; --initrd paths
  * with commas are refused earlier, by run.c.
+ *
+ * The disks are the same -drive options in both modes: natively they are the
+ * guest's IDE primary master and slave; under the monitor they are the
+ * machine's, which the monitor probes at boot and shows the guest as its own
+ * (vmm/dev/machine_ata.c), so a guest's writes reach the image file either
+ * way. The format is always raw, so QEMU never guesses it from the contents
+ * (a guest could otherwise write a qcow2 header and be read differently next
+ * time); a comma in the file name is doubled, as in -initrd.
  *
  * QEMU always runs under coreutils `timeout --foreground -k 5 S`, which
  * sends SIGTERM after S seconds and SIGKILL 5 s later, and leaves QEMU in the
@@ -178,6 +189,22 @@ static void push_native_mode(struct argv_builder *b,
     push(b, "-serial"); push(b, "stdio");
 }
 
+/* The -drive options of the disks: IDE primary master (index 0) and slave
+ * (index 1), raw images, written back to their files. */
+static void push_disks(struct argv_builder *b, const struct qemu_config *c)
+{
+    char *file;
+
+    for (unsigned i = 0; i < 2; i++) {
+        if (c->disks[i] == NULL)
+            continue;
+        file = escape_commas(c->disks[i]);
+        push(b, "-drive");
+        pushf(b, "file=%s,format=raw,if=ide,index=%u", file, i);
+        free(file);
+    }
+}
+
 char **qemu_build_argv(const struct qemu_config *c)
 {
     struct argv_builder b = { NULL, 0 };
@@ -192,6 +219,7 @@ char **qemu_build_argv(const struct qemu_config *c)
         push_native_mode(&b, c);
     else
         push_monitor_mode(&b, c);
+    push_disks(&b, c);
     push(&b, "-device"); push(&b, "isa-debug-exit,iobase=0xf4,iosize=4");
     return b.v;
 }

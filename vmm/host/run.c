@@ -8,7 +8,8 @@
  *
  * The approach: one pass, in this order, stopping at the first failure:
  *   1. parse the options                            (usage error: 64)
- *   2. check the guest ELF and the --initrd files   (unusable file: 65)
+ *   2. check the guest ELF, the --initrd files and  (unusable file: 65)
+ *      the --hda/--hdb disk images
  *   3. find QEMU and the monitor image              (missing: 69)
  *   4. open --report-json, create the monitor log
  *   5. run QEMU under timeout, guest console on this terminal (qemu.c)
@@ -21,6 +22,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -106,6 +108,11 @@ void run_usage(FILE *out)
 "  --initrd FILE[,FILE...]\n"
 "                        extra multiboot modules, in order (may be repeated);\n"
 "                        names may not contain ',' or ' '\n"
+"  --hda FILE            a raw disk image (at least 512 bytes, readable and\n"
+"                        writable) as the guest's IDE primary master; the\n"
+"                        guest's writes go to FILE (under the monitor too:\n"
+"                        it drives the machine's disk, which is FILE)\n"
+"  --hdb FILE            the same, as the IDE primary slave\n"
 "  --policy P            how the shadow page tables stay coherent with the\n"
 "                        guest's: trace (write-protect and emulate writes to\n"
 "                        guest page tables; the default), lazy (no traces:\n"
@@ -131,8 +138,8 @@ void run_usage(FILE *out)
 "  V     the guest powered off by writing V to port 0xf4 (the low 8 bits of\n"
 "        V; with --native, 0..127, and QEMU's own errors read as V = 0)\n"
 "  64    usage error, or a file name QEMU cannot take\n"
-"  65    the guest or an --initrd file cannot be used (one line says why);\n"
-"        nothing was started\n"
+"  65    the guest, an --initrd file or a disk image cannot be used (one\n"
+"        line says why); nothing was started\n"
 "  69    QEMU, timeout or the monitor image is missing or cannot be run\n"
 "  70    the monitor failed (its report says why), or there is no complete\n"
 "        report: the monitor crashed, the machine reset, or QEMU failed (the\n"
@@ -193,7 +200,8 @@ static int add_initrds(struct run_options *o, const char *value,
 }
 
 enum { OPT_NATIVE = 256, OPT_MEM, OPT_APPEND, OPT_INITRD, OPT_TIMEOUT,
-       OPT_REPORT_JSON, OPT_QUIET, OPT_POLICY, OPT_SHADOW_MEM };
+       OPT_REPORT_JSON, OPT_QUIET, OPT_POLICY, OPT_SHADOW_MEM, OPT_HDA,
+       OPT_HDB };
 
 static const struct option run_longopts[] = {
     { "native",      no_argument,       NULL, OPT_NATIVE },
@@ -202,6 +210,8 @@ static const struct option run_longopts[] = {
     { "shadow-mem",  required_argument, NULL, OPT_SHADOW_MEM },
     { "append",      required_argument, NULL, OPT_APPEND },
     { "initrd",      required_argument, NULL, OPT_INITRD },
+    { "hda",         required_argument, NULL, OPT_HDA },
+    { "hdb",         required_argument, NULL, OPT_HDB },
     { "timeout",     required_argument, NULL, OPT_TIMEOUT },
     { "report-json", required_argument, NULL, OPT_REPORT_JSON },
     { "quiet",       no_argument,       NULL, OPT_QUIET },
@@ -221,6 +231,8 @@ static int apply_option(struct run_options *o, int c, const char *arg,
     case OPT_APPEND:  o->append = arg; return 0;
     case OPT_REPORT_JSON: o->report_json = arg; return 0;
     case OPT_INITRD:  return add_initrds(o, arg, err, errlen);
+    case OPT_HDA:     o->disks[0] = arg; return 0;
+    case OPT_HDB:     o->disks[1] = arg; return 0;
     case OPT_MEM:
         if (parse_uint(arg, RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB, &o->mem_mib))
             return 0;
@@ -344,6 +356,64 @@ static int check_files(const struct run *run)
     return 0;
 }
 
+/* The option that names disk I. */
+static const char *disk_option(unsigned i)
+{
+    return i == 0 ? "--hda" : "--hdb";
+}
+
+/* Step 2, one disk: FILE (given as OPT) exists, is a regular file of at
+ * least one sector or a block device, and can be opened for reading and
+ * writing, as QEMU will. Returns 0 or VMM_EXIT_BAD_GUEST after saying why. */
+static int check_disk(const char *opt, const char *file, struct stat *st)
+{
+    int fd;
+
+    if (stat(file, st) != 0) {
+        complain("%s %s: cannot use the disk image: %s", opt, file,
+                 strerror(errno));
+        return VMM_EXIT_BAD_GUEST;
+    }
+    if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode)) {
+        complain("%s %s: not a disk image (a regular file or a block "
+                 "device)", opt, file);
+        return VMM_EXIT_BAD_GUEST;
+    }
+    if (S_ISREG(st->st_mode) && st->st_size < RUN_DISK_SECTOR) {
+        complain("%s %s: %lld bytes; a disk image holds at least one "
+                 "%d-byte sector", opt, file, (long long)st->st_size,
+                 RUN_DISK_SECTOR);
+        return VMM_EXIT_BAD_GUEST;
+    }
+    if ((fd = open(file, O_RDWR)) < 0) {
+        complain("%s %s: cannot open for reading and writing: %s", opt, file,
+                 strerror(errno));
+        return VMM_EXIT_BAD_GUEST;
+    }
+    close(fd);
+    return 0;
+}
+
+/* Step 2, the disks: each is usable, and --hda and --hdb are not one file
+ * (QEMU would refuse to lock it twice). Returns 0 or VMM_EXIT_BAD_GUEST. */
+static int check_disks(const struct run *run)
+{
+    struct stat st[RUN_DISKS];
+    int rc;
+
+    for (unsigned i = 0; i < RUN_DISKS; i++)
+        if (run->o.disks[i] &&
+            (rc = check_disk(disk_option(i), run->o.disks[i], &st[i])) != 0)
+            return rc;
+    if (run->o.disks[0] && run->o.disks[1] && st[0].st_dev == st[1].st_dev &&
+        st[0].st_ino == st[1].st_ino) {
+        complain("--hda %s and --hdb %s: the same file; give two images",
+                 run->o.disks[0], run->o.disks[1]);
+        return VMM_EXIT_BAD_GUEST;
+    }
+    return 0;
+}
+
 /* Step 3: find QEMU and, in monitor mode, a readable monitor image.
  * Returns 0 or VMM_EXIT_UNAVAILABLE after saying why. */
 static int find_tools(struct run *run)
@@ -399,6 +469,7 @@ static int run_qemu(struct run *run)
         .n_initrds = run->o.n_initrds, .logfile = run->log,
         .timeout_s = run->o.timeout_s, .policy = run->o.policy,
         .shadow_mem_mib = run->o.shadow_mem_mib,
+        .disks = { run->o.disks[0], run->o.disks[1] },
     };
     char **argv = qemu_build_argv(&c);
     char why[512];
@@ -481,7 +552,7 @@ static int run_guest(struct run *run)
         return complain("cannot find the default guest; name one"),
                VMM_EXIT_USAGE;
     if ((rc = check_module_names(run)) || (rc = check_files(run)) ||
-        (rc = find_tools(run)) || (rc = prepare_outputs(run)) ||
+        (rc = check_disks(run)) || (rc = find_tools(run)) || (rc = prepare_outputs(run)) ||
         (rc = run_qemu(run))) {
         if (run->json)
             fclose(run->json);

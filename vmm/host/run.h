@@ -12,6 +12,8 @@
 #define RUN_MIN_MEM_MIB        16
 #define RUN_MAX_MEM_MIB      2048
 #define RUN_DEFAULT_TIMEOUT_S 600
+#define RUN_DISKS               2   /* --hda, --hdb: IDE primary master, slave */
+#define RUN_DISK_SECTOR       512   /* a disk image holds at least one */
 
 /* The options of `vmm run`, as given. */
 struct run_options {
@@ -27,6 +29,7 @@ struct run_options {
     const char *report_json;    /* NULL: none */
     const char *policy;         /* shadow sync policy; NULL: the monitor's */
     unsigned shadow_mem_mib;    /* shadow page budget; 0: the monitor's */
+    const char *disks[RUN_DISKS]; /* --hda, --hdb image files; NULL: none */
 };
 
 /* Parse `vmm run` arguments (argv[0] is "run") into *O. Returns 0, or
