@@ -158,8 +158,9 @@ static void push_monitor_mode(struct argv_builder *b,
     push(b, "-no-reboot");
     push(b, "-kernel"); push(b, c->monitor);
     push(b, "-append");
-    pushf(b, "mem=%u%s%s%s", c->mem_mib, c->policy ? " policy=" : "",
-          c->policy ? c->policy : "", shadow_arg(c));
+    pushf(b, "mem=%u%s%s%s%s%s", c->mem_mib, c->policy ? " policy=" : "",
+          c->policy ? c->policy : "", shadow_arg(c),
+          c->trace ? " trace=" : "", c->trace ? c->trace : "");
     if (asprintf(&module0, "%s %s", guest, append) < 0)
         check_alloc(NULL);
     list = initrd_list(module0, c);
@@ -287,13 +288,21 @@ static int exec_error(int fd)
 
 /* Wait for PID, retrying when a signal interrupts the wait; returns the
  * wait status. */
-static int wait_child(pid_t pid)
+static int wait_child(pid_t pid, void (*poll)(void *), void *ctx)
 {
+    const struct timespec pause = { 0, 50 * 1000 * 1000 };
     int st = 0;
+    pid_t r;
 
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    return st;
+    for (;;) {
+        r = waitpid(pid, &st, poll ? WNOHANG : 0);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return st;
+        if (r == 0 && poll) {
+            poll(ctx);
+            nanosleep(&pause, NULL);
+        }
+    }
 }
 
 /* Seconds on the monotonic clock. */
@@ -331,7 +340,7 @@ static pid_t start_child(char *const argv[], char *err, size_t errlen)
         snprintf(err, errlen, "fork: %s", strerror(e));
     else if ((e = exec_error(fds[0])) != 0) {
         snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(e));
-        wait_child(pid);
+        wait_child(pid, NULL, NULL);
         forward_pid = 0;
         pid = -1;
     }
@@ -351,6 +360,13 @@ static void describe_end(int st, struct qemu_end *end)
 int qemu_run(char *const argv[], struct qemu_end *end,
              char *err, size_t errlen)
 {
+    return qemu_run_watched(argv, end, err, errlen, NULL, NULL);
+}
+
+int qemu_run_watched(char *const argv[], struct qemu_end *end,
+                     char *err, size_t errlen, void (*poll)(void *),
+                     void *ctx)
+{
     struct sigaction old[2];
     struct termios tio;
     /* QEMU puts the terminal in raw mode; if it is killed it can't undo it */
@@ -364,7 +380,7 @@ int qemu_run(char *const argv[], struct qemu_end *end,
     forward_pid = 0;
     catch_interrupts(old);
     pid = start_child(argv, err, errlen);
-    st = pid > 0 ? wait_child(pid) : 0;
+    st = pid > 0 ? wait_child(pid, poll, ctx) : 0;
     forward_pid = 0;
     sigaction(SIGINT, &old[0], NULL);
     sigaction(SIGTERM, &old[1], NULL);

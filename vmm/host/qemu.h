@@ -28,6 +28,7 @@ struct qemu_config {
     const char *logfile;        /* debugcon file (monitor mode only) */
     unsigned timeout_s;         /* wall-clock limit; 0 means none */
     const char *policy;         /* monitor: shadow policy; NULL: default */
+    const char *trace;          /* monitor: trace classes; NULL: none */
     unsigned shadow_mem_mib;    /* monitor: shadow budget; 0: default */
     const char *disks[2];       /* raw images for IDE primary master and
                                    slave (-drive index 0, 1); NULL: none */
@@ -55,5 +56,10 @@ void qemu_free_argv(char **argv);
  * not be started (nothing is left running then). */
 int qemu_run(char *const argv[], struct qemu_end *end,
              char *err, size_t errlen);
+
+/* As qemu_run, calling POLL(CTX) about every 50 ms while the child runs. */
+int qemu_run_watched(char *const argv[], struct qemu_end *end,
+                     char *err, size_t errlen, void (*poll)(void *),
+                     void *ctx);
 
 #endif

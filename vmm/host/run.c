@@ -20,6 +20,7 @@
  * QEMU.
  */
 #include "run.h"
+#include "tracer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,10 +116,11 @@ void run_usage(FILE *out)
 "  --hdb FILE            the same, as the IDE primary slave\n"
 "  --policy P            how the shadow page tables stay coherent with the\n"
 "                        guest's: trace (write-protect and emulate writes to\n"
-"                        guest page tables; the default), lazy (no traces:\n"
+"                        guest page tables), lazy (no traces:\n"
 "                        drop shadows where the guest flushes its TLB), or\n"
 "                        hybrid (trace, but let busy page tables go out of\n"
-"                        sync until the next CR3 load or invlpg)\n"
+"                        sync until the next CR3 load or invlpg; the\n"
+"                        default, as measured in docs/shadow-paging.md)\n"
 "  --shadow-mem MiB      memory for shadow page tables, 1..256 (default 8);\n"
 "                        when full, the least recently used are dropped\n"
 "  --timeout S           stop the guest after S seconds (default %d; 0: never)\n"
@@ -126,6 +128,10 @@ void run_usage(FILE *out)
 "                        \"outcome\" is poweroff, died, panic, timeout,\n"
 "                        no-report, qemu-failed or interrupted\n"
 "  --quiet               print only the guest console and errors\n"
+"  --trace[=CLASSES]     show every exit as it happens, on stderr: guest\n"
+"                        address and symbol, decoded instruction, what the\n"
+"                        monitor did; CLASSES (default all) from\n"
+"                        " TRACE_CLASSES "\n"
 "  -h, --help            show this help\n"
 "\n"
 "Environment:\n"
@@ -201,7 +207,7 @@ static int add_initrds(struct run_options *o, const char *value,
 
 enum { OPT_NATIVE = 256, OPT_MEM, OPT_APPEND, OPT_INITRD, OPT_TIMEOUT,
        OPT_REPORT_JSON, OPT_QUIET, OPT_POLICY, OPT_SHADOW_MEM, OPT_HDA,
-       OPT_HDB };
+       OPT_HDB, OPT_TRACE };
 
 static const struct option run_longopts[] = {
     { "native",      no_argument,       NULL, OPT_NATIVE },
@@ -215,6 +221,7 @@ static const struct option run_longopts[] = {
     { "timeout",     required_argument, NULL, OPT_TIMEOUT },
     { "report-json", required_argument, NULL, OPT_REPORT_JSON },
     { "quiet",       no_argument,       NULL, OPT_QUIET },
+    { "trace",       optional_argument, NULL, OPT_TRACE },
     { "help",        no_argument,       NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -226,6 +233,13 @@ static int apply_option(struct run_options *o, int c, const char *arg,
 {
     switch (c) {
     case OPT_NATIVE:  o->native = true; return 0;
+    case OPT_TRACE:
+        o->trace = arg ? arg : "all";
+        if (tracer_classes_ok(o->trace))
+            return 0;
+        return snprintf(err, errlen, "--trace=%s: want all, or classes from "
+                        TRACE_CLASSES " joined by commas", o->trace),
+               VMM_EXIT_USAGE;
     case OPT_QUIET:   o->quiet = true; return 0;
     case 'h':         o->help = true; return 0;
     case OPT_APPEND:  o->append = arg; return 0;
@@ -295,6 +309,9 @@ int run_parse_options(int argc, char **argv, struct run_options *o,
         return snprintf(err, errlen, "one guest at a time: '%s' and '%s'",
                         argv[optind], argv[optind + 1]), VMM_EXIT_USAGE;
     o->guest = optind < argc ? argv[optind] : NULL;
+    if (o->trace && o->native)
+        return snprintf(err, errlen, "--trace watches the monitor: it does "
+                        "not go with --native"), VMM_EXIT_USAGE;
     return 0;
 }
 
@@ -470,8 +487,10 @@ static int run_qemu(struct run *run)
         .timeout_s = run->o.timeout_s, .policy = run->o.policy,
         .shadow_mem_mib = run->o.shadow_mem_mib,
         .disks = { run->o.disks[0], run->o.disks[1] },
+        .trace = run->o.trace,
     };
     char **argv = qemu_build_argv(&c);
+    struct tracer tracer;
     char why[512];
     int rc;
 
@@ -480,7 +499,14 @@ static int run_qemu(struct run *run)
         run->o.mem_mib, run->o.timeout_s);
     fflush(stdout);
     fflush(stderr);
-    rc = qemu_run(argv, &run->end, why, sizeof(why));
+    if (run->o.trace) {
+        tracer_start(&tracer, run->log, run->guest, stderr);
+        rc = qemu_run_watched(argv, &run->end, why, sizeof(why),
+                              tracer_poll, &tracer);
+        tracer_stop(&tracer);
+    } else {
+        rc = qemu_run(argv, &run->end, why, sizeof(why));
+    }
     qemu_free_argv(argv);
     if (rc != 0) {
         complain("%s (is coreutils' timeout installed?)", why);
@@ -510,9 +536,10 @@ static void tell(struct run *run)
 
     fflush(stdout);
     if (!run->o.quiet && run->report.complete && !run->o.native &&
-        v->kind != VERDICT_INTERRUPTED)
+        v->kind != VERDICT_INTERRUPTED) {
         report_print(&run->report, stdout);
-    else if (v->kind == VERDICT_POWEROFF)
+        report_print_profile(&run->report, run->guest, stdout);
+    } else if (v->kind == VERDICT_POWEROFF)
         say(run, "guest powered off with status %u", v->status);
     fflush(stdout);
     if (v->warning[0])
