@@ -1,14 +1,17 @@
 #!/bin/sh
-# native_vs_monitor.sh VMM GUEST STATUS APPEND "INSN..."
+# native_vs_monitor.sh VMM GUEST STATUS APPEND "INSN..." [POLICY ["STAT..."]]
 #
-# Run GUEST natively and under the monitor through `vmm run`, with APPEND as
-# its command line.  Passes when:
+# Run GUEST natively and under the monitor through `vmm run` (with the
+# shadow policy POLICY if given), with APPEND as its command line.  Passes
+# when:
 #   - both runs exit with the guest's expected STATUS,
 #   - the two console outputs are byte-identical,
 #   - the monitor's JSON report counts at least one exit for each mnemonic
-#     in INSN (so the run really went through the trap path).
+#     in INSN (so the run really went through the trap path),
+#   - with POLICY, the report names it, and counts a nonzero value for each
+#     statistic in STAT (e.g. shadow_traced_writes: the policy was at work).
 set -u
-vmm=$1 guest=$2 status=$3 append=$4 insns=$5
+vmm=$1 guest=$2 status=$3 append=$4 insns=$5 policy=${6:-} stats=${7:-}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/native_vs_monitor.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
@@ -16,6 +19,7 @@ trap 'rm -rf "$dir"' EXIT
 	> "$dir/native.out" 2> "$dir/native.err" < /dev/null
 native=$?
 "$vmm" run --quiet --timeout 120 --append "$append" \
+	${policy:+--policy "$policy"} \
 	--report-json "$dir/report.json" "$guest" \
 	> "$dir/monitor.out" 2> "$dir/monitor.err" < /dev/null
 monitor=$?
@@ -35,6 +39,18 @@ fi
 for insn in $insns; do
 	if ! grep -q "\"mnemonic\":\"$insn\",\"count\":[1-9]" "$dir/report.json"; then
 		echo "FAIL: the report counts no '$insn' exit:"
+		cat "$dir/report.json"
+		fail=1
+	fi
+done
+if [ -n "$policy" ] &&
+   ! grep -q "\"shadow_policy\":\"$policy\"" "$dir/report.json"; then
+	echo "FAIL: the report does not name policy $policy"
+	fail=1
+fi
+for stat in $stats; do
+	if ! grep -q "\"$stat\":[1-9]" "$dir/report.json"; then
+		echo "FAIL: the report counts no $stat:"
 		cat "$dir/report.json"
 		fail=1
 	fi

@@ -12,7 +12,6 @@
 #   and directories mapping themselves: the guest sees what a PC shows.
 # hostile.paging_<case>_stops_with_report: code run from beyond RAM, CR3
 #   outside RAM (natively a triple fault): the monitor stops the guest.
-set(PAGING_POLICY_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/paging_native_vs_policy.sh)
 
 foreach(policy_stats
         "trace|shadow_true_faults shadow_hidden_faults shadow_traced_writes"
@@ -22,9 +21,9 @@ foreach(policy_stats
   list(GET parts 0 policy)
   list(GET parts 1 stats)
   add_test(NAME conformance.paging_native_equals_monitor_${policy}
-           COMMAND sh ${PAGING_POLICY_SCRIPT}
-                   ${VMM_OUT}/vmm ${VMM_GUEST_OUT}/paging.elf 0 "" ${policy}
-                   "${stats}")
+           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/native_vs_monitor.sh
+                   ${VMM_OUT}/vmm ${VMM_GUEST_OUT}/paging.elf 0 "" ""
+                   ${policy} "${stats}")
   set_tests_properties(conformance.paging_native_equals_monitor_${policy}
                        PROPERTIES LABELS conformance TIMEOUT 300)
 endforeach()
