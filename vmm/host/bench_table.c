@@ -342,6 +342,18 @@ void bench_print_split(const struct bench_results *b, FILE *out)
 
             print_split_row(out, b->policies[p], &total);
         }
+        fprintf(out, "\nthe three-way trade-off, all workloads: count and "
+                "Mcycles\n  %-10s %22s %22s %22s\n", "policy",
+                "hidden faults", "traced writes", "CR3 switches");
+        for (size_t p = 0; p < b->n_policies; p++) {
+            struct bench_split t = bench_policy_total(b, p);
+
+            fprintf(out, "  %-10s", b->policies[p]);
+            for (int c = CAT_HIDDEN; c <= CAT_CR3; c++)
+                fprintf(out, " %12llu %8.1f M", (unsigned long long)t.count[c],
+                        t.cycles[c] / 1e6);
+            fputc('\n', out);
+        }
     }
     if (!cr3_separate)
         fprintf(out, "(this monitor does not report mov-cr3 apart from other "
