@@ -9,6 +9,8 @@
  *   k.int      `int` to a handler that only irets: the cheapest trap, the
  *              floor under every trap-and-emulate exit
  *   k.in       `in` from the POST port 0x80: port I/O
+ *   k.sticli   `sti; cli`: the interrupt flag set and cleared (one
+ *              operation = the pair; no interrupt is taken in between)
  *   k.callret  call and return: no trap anywhere (the control)
  *   k.pgfault  a load from an unmapped page: a true page fault, taken and
  *              handled by this kernel's full trap path
@@ -41,6 +43,7 @@
 
 void loop_int(uint32_t n);
 void loop_in(uint32_t n);
+void loop_sti_cli(uint32_t n);
 void loop_call(uint32_t n);
 void loop_fault_load(uint32_t n, uint32_t va);
 void loop_divide_by_zero(uint32_t n);
@@ -106,6 +109,7 @@ void kbench_run_all(void)
     idt_set_gate(KBENCH_INT_VECTOR, bare_iret, DPL_KERNEL);
     time_loop("k.int", loop_int, 20000);
     time_loop("k.in", loop_in, 20000);
+    time_loop("k.sticli", loop_sti_cli, 20000);
     time_loop("k.callret", loop_call, 1000000);
     bench_pgfault(10000);
     bench_divzero(10000);

@@ -11,6 +11,7 @@
  *
  *   void loop_int(uint32_t n);                    ECX = n
  *   void loop_in(uint32_t n);                     ECX = n, AL
+ *   void loop_sti_cli(uint32_t n);                ECX = n
  *   void loop_call(uint32_t n);                   ECX = n
  *   void loop_fault_load(uint32_t n, uint32_t va);  ECX = n, EDX = va, EAX
  *   void loop_divide_by_zero(uint32_t n);         ECX = n, EAX EDX EBX
@@ -38,6 +39,17 @@ loop_int:
 loop_in:
         movl 4(%esp), %ecx
 1:      inb $POST_PORT, %al
+        decl %ecx
+        jnz 1b
+        ret
+
+/* sti then cli: the interrupt flag toggled, interrupts never taken (the
+ * cli sits in sti's one-instruction shadow). */
+        .globl loop_sti_cli
+loop_sti_cli:
+        movl 4(%esp), %ecx
+1:      sti
+        cli
         decl %ecx
         jnz 1b
         ret

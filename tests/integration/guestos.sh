@@ -22,7 +22,7 @@ mode=$1 vmm=$2 os=$3 initrd=$4
 dir=$(mktemp -d "${TMPDIR:-/tmp}/guestos.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
-BENCHES="k.int k.in k.callret k.pgfault k.divzero k.ptemod k.cr3
+BENCHES="k.int k.in k.sticli k.callret k.pgfault k.divzero k.ptemod k.cr3
 	u.syscall u.callret u.pgfault u.divzero u.ctxsw u.forkwait u.exec
 	u.mapunmap u.compute"
 

@@ -59,7 +59,12 @@ bool paths_monitor_image(char *buf, size_t len)
 
 bool paths_default_guest(char *buf, size_t len)
 {
-    return next_to_vmm("guests/first.elf", buf, len);
+    return next_to_vmm("guests/os.elf", buf, len);
+}
+
+bool paths_default_initrd(char *buf, size_t len)
+{
+    return next_to_vmm("guests/initrd.img", buf, len);
 }
 
 /* Is PATH a regular file we may execute? */

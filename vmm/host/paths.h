@@ -15,8 +15,12 @@ bool paths_exe_dir(char *buf, size_t len);
  * <dir of vmm>/monitor.elf. False if that cannot be formed. */
 bool paths_monitor_image(char *buf, size_t len);
 
-/* Put the default guest, <dir of vmm>/guests/first.elf, in BUF. */
+/* Put the default guest, <dir of vmm>/guests/os.elf (the project's OS,
+ * which runs its benchmark suite unless told otherwise), in BUF. */
 bool paths_default_guest(char *buf, size_t len);
+
+/* Put the default guest's ramdisk, <dir of vmm>/guests/initrd.img, in BUF. */
+bool paths_default_initrd(char *buf, size_t len);
 
 /* Find the executable NAME: as given if it contains a '/', else in the
  * directories of the ':'-separated PATH_ENV (an empty entry meaning ".").

@@ -92,7 +92,9 @@ void run_usage(FILE *out)
 "exits by cause and emulated instructions, with counts and cycles, and other\n"
 "counters.\n"
 "\n"
-"GUEST.elf defaults to <dir of vmm>/guests/first.elf. Before starting QEMU,\n"
+"GUEST.elf defaults to the project's OS, <dir of vmm>/guests/os.elf, with its\n"
+"ramdisk guests/initrd.img (unless --initrd names others): with no --append\n"
+"it runs its benchmark suite. Before starting QEMU,\n"
 "vmm checks that it is a 32-bit (ELFCLASS32) i386 executable (ET_EXEC) ELF\n"
 "file with at least one PT_LOAD segment; that each segment's file data is in\n"
 "the file and its physical range is inside guest RAM and clear of the PC hole\n"
@@ -568,6 +570,21 @@ static void dispose_log(struct run *run)
         unlink(run->log);
 }
 
+/* The default guest (the OS) needs its ramdisk, unless --initrd gave one. */
+static int add_default_initrd(struct run *run)
+{
+    char path[4096], err[256];
+
+    if (run->o.n_initrds)
+        return 0;
+    if (!paths_default_initrd(path, sizeof(path)))
+        return complain("cannot find the default guest's ramdisk"),
+               VMM_EXIT_USAGE;
+    if (add_initrds(&run->o, path, err, sizeof(err)))
+        return complain("%s", err), VMM_EXIT_USAGE;
+    return 0;
+}
+
 /* Steps 2-6 for parsed options; returns vmm's exit status. */
 static int run_guest(struct run *run)
 {
@@ -578,6 +595,8 @@ static int run_guest(struct run *run)
     else if (!paths_default_guest(run->guest, sizeof(run->guest)))
         return complain("cannot find the default guest; name one"),
                VMM_EXIT_USAGE;
+    else if ((rc = add_default_initrd(run)) != 0)
+        return rc;
     if ((rc = check_module_names(run)) || (rc = check_files(run)) ||
         (rc = check_disks(run)) || (rc = find_tools(run)) || (rc = prepare_outputs(run)) ||
         (rc = run_qemu(run))) {
