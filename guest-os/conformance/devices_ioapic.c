@@ -182,6 +182,10 @@ static void pit_on_pin_2(void)
     route(PIN_PIT, VECTOR_PIT, 0);
     pit_oneshot_source();
     delay_ms(1);
+    for (unsigned ms = 0; ms < 100 && !dev_irq_count[VECTOR_PIT]; ms++) {
+        dev_let_interrupts_in();    /* the edge can come late on a busy host */
+        delay_ms(1);
+    }
     dev_let_interrupts_in();
     route(0, 0x50, RED_MASKED);
     route(PIN_PIT, VECTOR_PIT, RED_MASKED);

@@ -161,13 +161,19 @@ static void print_irr_isr(const char *when)
 
 /* ---- the experiments ----------------------------------------------------- */
 
-/* Requests on IRQ 0, 1 and 4 with their lines masked. */
+/* Requests on IRQ 0, 1 and 4 with their lines masked.  The PIT's edge can
+ * come late on a loaded machine (natively too), so wait, boundedly, until
+ * all three are in the IRR: the printed state must not depend on timing. */
 static void raise_master_requests(void)
 {
+    const uint16_t all = (1u << IRQ_PIT) | (1u << IRQ_PS2) | (1u << IRQ_UART);
+
     pit_oneshot_source();
     ps2_byte_source(0x5a);
     uart_thre_source(1);
     delay_ms(1);
+    for (unsigned ms = 0; ms < 100 && (pic_read_irr() & all) != all; ms++)
+        delay_ms(1);
 }
 
 static void masks(void)
@@ -233,6 +239,8 @@ static void nesting(void)
     print_seen("irq 4 alone, no eoi");
     pit_oneshot_source();
     delay_ms(1);
+    for (unsigned ms = 0; ms < 100 && !(pic_read_irr() & (1u << IRQ_PIT)); ms++)
+        delay_ms(1);            /* the edge can come late on a busy host */
     dev_let_interrupts_in();
     print_seen("irq 0 while 4 in service");
     outb(MASTER_CMD, OCW2_EOI);
