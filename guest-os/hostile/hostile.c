@@ -132,6 +132,16 @@ static void v86(void)
                  "iret");
 }
 
+/* The same with IF set: the guest would keep exiting in v86 mode. */
+static void v86_with_interrupts(void)
+{
+    asm volatile("pushl $0\n\tpushl $0\n\tpushl $0\n\tpushl $0\n\t"
+                 "pushl $0x23\n\tpushl $0x1000\n\t"
+                 "pushl $0x20202\n\t"    /* EFLAGS: VM, IF */
+                 "pushl $0\n\tpushl $0\n\t"
+                 "iret");
+}
+
 static void real_mode(void)
 {
     uint32_t cr0;
@@ -378,7 +388,8 @@ static const struct {
     void (*run)(void);
 } cases[] = {
     { "descriptors", descriptors }, { "idt-garbage", idt_garbage },
-    { "v86", v86 }, { "real-mode", real_mode }, { "call-gate", call_gate },
+    { "v86", v86 }, { "v86if", v86_with_interrupts },
+    { "real-mode", real_mode }, { "call-gate", call_gate },
     { "cli-hlt", cli_hlt }, { "unbacked", unbacked },
     { "boot", boot_state }, { "iret-null-cs", iret_null_cs },
     { "iret-monitor-cs", iret_monitor_cs }, { "sysexit-bad", sysexit_bad },

@@ -11,21 +11,21 @@
  *   #NP (11)        the guest kernel's iret to user mode (user code is
  *                   hidden while the kernel runs: cpu/segments.c), else
  *                   reflected
+ *   #DB (1)         the monitor's single step through an interrupt shadow
+ *                   (core/vintr.c), else the guest's own: reflected, with
+ *                   its DR6 status
  *   #UD (6)         reflected (stac/clac emulation is the CPU issue's)
  *   #SS, #TS        reflected with their error codes
- *   other 0-31      the guest's own exceptions (#DE, #DB, #BP from icebp,
- *                   #OF, #BR, #NM, #MF, #AC, #XM): reflected unchanged
+ *   other 0-31      the guest's own exceptions (#DE, #BP, #OF, #BR, #NM,
+ *                   #MF, #AC, #XM): reflected unchanged
  *   #DF, #MC, NMI   the monitor's own trouble: panic
  *   32 (IRQ 0)      the monitor's own alarm (core/vtime.c): virtual time
  *                   has reached a device deadline
  *   33-255          other machine interrupts: masked, so only spurious
- *   #DB (1)         the monitor's single step after sti (core/vintr.c),
- *                   else the guest's own: reflected
  *
- * After the handler, virtual time passes for the devices and a pending
- * virtual interrupt is delivered if the guest can take it (core/vintr.c).
- *
- * After the handler, the exit is charged to its cause and the guest resumes.
+ * After the handler, virtual time passes for the devices, a pending
+ * virtual interrupt is delivered if the guest can take it (core/vintr.c),
+ * and the exit is charged to its cause; then the guest resumes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -206,10 +206,11 @@ void trap_entry(struct trap_frame *tf)
 	struct vcpu *v = &the_vcpu;
 	unsigned vector = (unsigned)tf->vector;
 
-	if ((tf->cs & 3) == 0) {
-		if (vector == VTIME_IRQ_VECTOR && vintr_idle) {
-			vtime_ack();    /* the alarm woke vintr_halt */
-			return;
+	if ((tf->cs & 3) == 0 && !(tf->rflags & FL_VM)) {
+		if (vector >= IRQ_BASE && vintr_idle) {
+			if (vector == VTIME_IRQ_VECTOR)
+				vtime_ack();    /* the alarm woke vintr_halt */
+			return;         /* else a spurious machine IRQ */
 		}
 		if (tf->rip == (uint64_t)trap_return_iretq &&
 		    (tf->vector == EXC_GP || tf->vector == EXC_NP ||
@@ -222,8 +223,9 @@ void trap_entry(struct trap_frame *tf)
 	v->exit = (struct exit_info){
 		.cause = vector, .in_progress = true, .start_tsc = rdtsc(),
 		.eip = (uint32_t)tf->rip, .cpl = guest_cpl(v),
-		.guest_tf = v->irq_window_step ? v->guest_tf
-					       : (tf->rflags & FL_TF) != 0,
+		.guest_tf = v->irq_window_step
+				    ? v->guest_tf && (tf->rflags & FL_TF)
+				    : (tf->rflags & FL_TF) != 0,
 	};
 	if (trace_enabled)
 		trace_begin(v);

@@ -12,8 +12,9 @@
  * Three situations need more than that:
  *   - the guest has IF clear: the interrupt waits; the guest's `sti`
  *     traps, and the instruction after it runs first (the interrupt
- *     shadow), so the monitor single-steps that one instruction (TF) and
- *     delivers after it;
+ *     shadow; a load of SS has one too), so the monitor single-steps that
+ *     one instruction (TF) and delivers after it - however many exits
+ *     come in between, until EIP has moved past it;
  *   - the guest executes `hlt` with IF set and nothing pending: the monitor
  *     halts the machine until its timer says a device deadline has come;
  *   - user mode always runs with the real IF set; its virtual IF is the
@@ -73,6 +74,30 @@ static void arm_next(uint64_t now)
 	vtime_arm(next);
 }
 
+/*
+ * Whether the guest is still before the instruction that an sti or a load
+ * of SS shields from interrupts.  The shadow ends once EIP has moved on;
+ * an exit in between (a hidden page fault on that very instruction, the
+ * machine's alarm) must not end it.
+ */
+static bool in_shadow(struct vcpu *v)
+{
+	if (v->irq_shadow && (uint32_t)v->tf->rip == v->shadow_eip)
+		return true;
+	v->irq_shadow = false;
+	return false;
+}
+
+/* Single-step the shadowed instruction if an interrupt waits behind it. */
+static void step_through_shadow(struct vcpu *v)
+{
+	if (v->irq_window_step || devices_pending_vector() < 0)
+		return;
+	v->irq_window_step = true;
+	v->guest_tf = (v->tf->rflags & FL_TF) != 0;
+	v->tf->rflags |= FL_TF;
+}
+
 /*T:400 The life of an interrupt.  A guest device (say the PIT) decided,
  * as virtual time passed, to raise its line; the 8259 model now wants the
  * CPU.  At the end of an exit, if the guest's IF is set and no interrupt
@@ -86,7 +111,7 @@ static void deliver_pending(struct vcpu *v)
 	};
 	int vector;
 
-	if (v->irq_shadow || !guest_if(v) || devices_pending_vector() < 0)
+	if (in_shadow(v) || !guest_if(v) || devices_pending_vector() < 0)
 		return;
 	vector = devices_ack();
 	if (vector < 0)
@@ -112,7 +137,8 @@ void vintr_before_resume(struct vcpu *v)
 
 	advance_devices(now);
 	deliver_pending(v);
-	v->irq_shadow = false;
+	if (in_shadow(v))
+		step_through_shadow(v);
 	arm_next(now);
 }
 
@@ -147,24 +173,21 @@ void vintr_halt(struct vcpu *v)
 void vintr_after_sti(struct vcpu *v)
 {
 	v->irq_shadow = true;
-	if (vtime_pending()) {  /* take the alarm here, not after the sti */
-		vtime_ack();
-		armed = 0;
-	}
+	v->shadow_eip = (uint32_t)v->tf->rip;
 	devices_advance(vtime_now_ns());
-	if (devices_pending_vector() < 0)
-		return;
-	v->irq_window_step = true;
-	v->guest_tf = (v->tf->rflags & FL_TF) != 0;
-	v->tf->rflags |= FL_TF;
 }
 
 bool vintr_step_done(struct vcpu *v, unsigned vector)
 {
+	bool ours;
+
 	if (!v->irq_window_step)
 		return false;
 	v->irq_window_step = false;
 	if (!v->guest_tf)
 		v->tf->rflags &= ~(uint64_t)FL_TF;
-	return vector == EXC_DB && !v->guest_tf;
+	ours = vector == EXC_DB && !v->guest_tf;
+	if (ours)       /* the guest must not find our step in its DR6 */
+		__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)0xffff0ff0));
+	return ours;
 }

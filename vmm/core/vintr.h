@@ -27,9 +27,10 @@ void vintr_timer_exit(struct vcpu *v);
 void vintr_halt(struct vcpu *v);
 
 /*
- * The guest just set IF (sti): interrupts must wait one instruction (the
- * interrupt shadow).  If one is pending, single-step that instruction so
- * the monitor gets control right after it.
+ * The guest just set IF (sti) or loaded SS: interrupts must wait one
+ * instruction (the interrupt shadow).  If one is pending at the end of the
+ * exit, that instruction is single-stepped so the monitor gets control
+ * right after it.
  */
 void vintr_after_sti(struct vcpu *v);
 

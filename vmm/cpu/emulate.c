@@ -81,7 +81,6 @@ static enum emulate_result emulate_hlt(struct vcpu *v, const struct decoded *d)
 		guest_fatal(v, "hlt with interrupts disabled (cli; hlt): the "
 			    "guest can never wake up");
 	advance(v, d);
-	v->irq_shadow = false;
 	vintr_halt(v);
 	return EMU_DONE;
 }
@@ -140,7 +139,9 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 	unsigned size = string_io_size(d->insn->id);
 	bool in = d->insn->id == X86_INS_INSB || d->insn->id == X86_INS_INSW ||
 		  d->insn->id == X86_INS_INSD;
-	bool rep = d->x86->prefix[0] == X86_PREFIX_REP;
+	/* For ins/outs (as for stos/movs) F2 repeats just as F3 does. */
+	bool rep = d->x86->prefix[0] == X86_PREFIX_REP ||
+		   d->x86->prefix[0] == X86_PREFIX_REPNE;
 	int32_t step = (v->tf->rflags & FL_DF) ? -(int32_t)size : (int32_t)size;
 	const cs_x86_op *mem = &d->x86->operands[in ? 0 : 1];
 	uint16_t port = (uint16_t)reg_read(v, X86_REG_DX);
@@ -154,6 +155,10 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 		uint32_t val = 0;
 
 		if (in) {
+			/* The store is checked before the port is read (a read
+			 * may change the device), as QEMU does. */
+			if (!guest_write(v, mem_operand_address(v, mem), &val, size))
+				return EMU_DONE;
 			val = bus_port_read(port, size);
 			if (!guest_write(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
@@ -201,14 +206,17 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 		if (segments_load_ss(v, (uint16_t)sel) == 0) {
 			v->tf->rsp = esp + 4;
 			advance(v, d);
+			vintr_after_sti(v);     /* pop ss shields one insn */
 		}
 		return EMU_DONE;
 	}
 	v->exit.insn_id = INSN_MOV_SS;
 	if (!operand_read(v, &d->x86->operands[1], 2, &sel))
 		return EMU_DONE;
-	if (segments_load_ss(v, (uint16_t)sel) == 0)
+	if (segments_load_ss(v, (uint16_t)sel) == 0) {
 		advance(v, d);
+		vintr_after_sti(v);             /* mov ss shields one insn */
+	}
 	return EMU_DONE;
 }
 

@@ -266,7 +266,9 @@ static enum emulate_result emulate_string(struct vcpu *v,
 					  const struct decoded *d)
 {
 	unsigned size = string_size(d->insn->id);
-	bool rep = d->x86->prefix[0] == X86_PREFIX_REP;
+	/* F2 repeats stos and movs just as F3 does. */
+	bool rep = d->x86->prefix[0] == X86_PREFIX_REP ||
+		   d->x86->prefix[0] == X86_PREFIX_REPNE;
 	bool movs = d->insn->id == X86_INS_MOVSB || d->insn->id == X86_INS_MOVSW ||
 		    d->insn->id == X86_INS_MOVSD;
 	int32_t step = (v->tf->rflags & FL_DF) ? -(int32_t)size : (int32_t)size;

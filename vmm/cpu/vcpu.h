@@ -56,7 +56,8 @@ struct vcpu {
 		uint64_t mtrr_var[16], mtrr_fixed[11];
 	} msr;
 	bool user_if;                   /* virtual IF while at CPL 3 */
-	bool irq_shadow;                /* sti just set IF: wait one insn */
+	bool irq_shadow;                /* sti / mov ss: wait one insn ... */
+	uint32_t shadow_eip;            /* ... the one at this EIP */
 	bool irq_window_step;           /* TF set by the monitor (vintr.c) */
 	bool guest_tf;                  /* ... and the guest's own TF then */
 	bool user_code_present;         /* DPL-3 code descriptors present */

@@ -28,11 +28,9 @@ static const char *const classes[] = {
 
 bool tracer_classes_ok(const char *list)
 {
-    if (!strcmp(list, "all"))
-        return true;
     while (*list) {
         size_t len = strcspn(list, ",");
-        bool known = false;
+        bool known = len == 3 && !strncmp(list, "all", 3);
 
         for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
             known |= strlen(classes[i]) == len &&
