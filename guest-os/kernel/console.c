@@ -29,6 +29,7 @@
 #include "console.h"
 
 #include "abi.h"
+#include "intr.h"
 #include "kernel.h"
 #include "proc.h"
 #include "uart16550.h"
@@ -99,7 +100,7 @@ void console_init(void)
     kprintf_set_output(console_kputc);
     outb(COM1 + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
     set_tx_interrupt(0);
-    pic_unmask(IRQ_COM1);
+    intr_enable(IRQ_COM1);
 }
 
 int console_write(const char *buf, uint32_t n)

@@ -7,6 +7,10 @@
  * process's address space without a CR3 load:
  *
  *   0xFFFFFFFF +------------------------------+
+ *              | device registers (the APICs, |  4 MiB uncached pages at
+ *              |   0xFEC00000 on a PC), where |  virtual = physical,
+ *              |   vm_map_mmio maps them      |  otherwise unmapped
+ *   0xC0400000 +------------------------------+ MMIO_BASE
  *              |         (unmapped)           |
  *   0xC0001000 +------------------------------+
  *              | the scratch page: one 4 KiB  |  kbench.c modifies its PTE
@@ -28,6 +32,7 @@
 #define KERNBASE 0x80000000
 #define PHYS_MAP_MAX 0x40000000 /* 1 GiB: KERNBASE .. SCRATCH_VA */
 #define SCRATCH_VA 0xC0000000
+#define MMIO_BASE 0xC0400000 /* past the scratch page's 4 MiB */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -26,13 +26,13 @@
 #include "frame.h"
 #include "ide.h"
 #include "initrd.h"
+#include "intr.h"
 #include "kbench.h"
 #include "kernel.h"
 #include "klib.h"
 #include "memlayout.h"
 #include "multiboot.h"
 #include "ostrap.h"
-#include "pit.h"
 #include "proc.h"
 #include "tss.h"
 #include "vm.h"
@@ -189,9 +189,8 @@ static void machine_init(void)
     gdt_init();
     tss_init();
     ostrap_init();
-    pic_remap();
+    intr_init();
     console_init();
-    pit_init();
 }
 
 void os_main(uint32_t magic, physaddr_t mbi_pa)

@@ -10,6 +10,9 @@
  *   32 (IRQ 0)      timer tick               on_timer
  *   36 (IRQ 4)      COM1                     on_com1
  *   other 32-47     masked lines, spurious   on_other_irq
+ *
+ * (intr.c delivers line n on vector 32 + n, and the timer on 32, whether
+ * the 8259s and the PIT or the APICs are in use.)
  *   0x80            system call              on_syscall
  *
  * No other vector has a gate (idt.c), and reaching a missing gate raises
@@ -29,6 +32,7 @@
 
 #include "abi.h"
 #include "console.h"
+#include "intr.h"
 #include "klib.h"
 #include "mmu.h"
 #include "paging.h"
@@ -38,9 +42,6 @@
 #include "uart16550.h"
 #include "vm.h"
 #include "x86.h"
-
-#define IRQ_SPURIOUS_MASTER 7
-#define IRQ_SPURIOUS_SLAVE 15
 
 extern void (*const irq_entries[PIC_IRQS])(void); /* osvectors.S */
 
@@ -133,7 +134,7 @@ static void on_page_fault(struct trapframe *tf)
 static void on_timer(struct trapframe *tf)
 {
     pit_tick();
-    pic_eoi(IRQ_TIMER);
+    intr_eoi(IRQ_TIMER);
     if (!from_user(tf))
         return; /* the scheduler was idle, waiting for an interrupt */
     proc_yield();
@@ -143,17 +144,16 @@ static void on_timer(struct trapframe *tf)
 static void on_com1(struct trapframe *tf)
 {
     console_intr();
-    pic_eoi(IRQ_COM1);
+    intr_eoi(IRQ_COM1);
     return_to_user(tf);
 }
 
-/* A line with no driver: only IRQ 7 and 15 can arrive, as spurious
- * interrupts (every other line is masked). */
+/* A line with no driver: only spurious interrupts can arrive (every other
+ * line is masked): the 8259s' IRQ 7 and 15, or the local APIC's. */
 static void on_other_irq(struct trapframe *tf)
 {
     uint32_t irq = tf->trapno - PIC_VECTOR_BASE;
-    if ((irq == IRQ_SPURIOUS_MASTER || irq == IRQ_SPURIOUS_SLAVE) &&
-        pic_is_spurious(irq)) {
+    if (intr_is_spurious(irq)) {
         return_to_user(tf);
         return;
     }

@@ -2,7 +2,8 @@
  * osvectors.S - the OS kernel's entry points beyond vectors.S: the sixteen
  * device interrupt lines, and a bare `iret` for the int benchmark.
  *
- * The PICs (pic.c) deliver IRQ n on vector PIC_VECTOR_BASE + n.  Each
+ * The PICs (pic.c), or the APICs (intr.c), deliver IRQ n on vector
+ * PIC_VECTOR_BASE + n.  Each
  * vector gets a stub like those of vectors.S - push a zero error code and
  * the vector, then alltraps - so a device interrupt arrives in trap() with
  * the same frame as an exception.  irq_entries[] lists the stubs in IRQ

@@ -5,7 +5,9 @@
  * generator"), pulses its output - IRQ 0 on the master PIC - each time it
  * reaches 1, then reloads.  A divisor of 1193182 / TIMER_HZ gives TIMER_HZ
  * interrupts a second: the tick that preempts user processes (ostrap.c) and
- * the clock behind uptime().  The count is kept here; nothing else in the
+ * the clock behind uptime().  intr.c uses it only when there are no APICs;
+ * otherwise the local APIC's timer ticks at the same rate (lapic.c).  The
+ * count of ticks, from whichever timer, is kept here; nothing else in the
  * kernel measures time (benchmarks read the TSC).
  */
 #include "pit.h"

@@ -1,5 +1,6 @@
 /*
- * pit.h - the timer: an 8254 PIT at TIMER_HZ (pit.c).
+ * pit.h - the timer: an 8254 PIT at TIMER_HZ (pit.c), and the tick count
+ * (whichever timer ticks: see intr.c).
  */
 #ifndef GUEST_PIT_H
 #define GUEST_PIT_H

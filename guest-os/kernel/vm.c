@@ -6,8 +6,10 @@
  * the kernel's page directory: all of RAM in 4 MiB global pages, and one
  * page table for the scratch page.  Every new address space starts as a copy
  * of those directory entries, so they point at the same 4 MiB pages and the
- * same scratch table; nothing in the kernel half changes after boot, so the
- * copies never need updating.  Global pages (CR4.PGE) keep the kernel's TLB
+ * same scratch table.  Device registers (the APICs') get 4 MiB uncached pages
+ * at their own physical addresses, above MMIO_BASE, also before the first
+ * process; nothing in the kernel half changes after boot, so the copies
+ * never need updating.  Global pages (CR4.PGE) keep the kernel's TLB
  * entries across the CR3 load of every context switch.
  *
  * The user half is two-level, 4 KiB pages, page tables allocated on first
@@ -35,6 +37,7 @@
 #include "x86.h"
 
 #define KERNEL_PDE (PTE_P | PTE_W | PTE_PS | PTE_G) /* 4 MiB, global */
+#define MMIO_PDE (KERNEL_PDE | PTE_PCD | PTE_PWT) /* device registers: uncached */
 #define TABLE_PDE (PTE_P | PTE_W | PTE_U) /* user page tables: PTEs decide */
 
 static pde_t kernel_pgdir[ENTRIES_PER_TABLE] __attribute__((aligned(PAGE_SIZE)));
@@ -47,6 +50,14 @@ void vm_init(physaddr_t ram_end)
     kernel_pgdir[PDX(SCRATCH_VA)] = virt_to_phys(scratch_table) | PTE_P | PTE_W;
     write_cr4(read_cr4() | CR4_PGE);
     vm_switch(kernel_pgdir);
+}
+
+void vm_map_mmio(physaddr_t pa)
+{
+    if (pa < MMIO_BASE)
+        panic("vm_map_mmio", "device registers below MMIO_BASE");
+    kernel_pgdir[PDX(pa)] = (pa & ~(uint32_t)(BIG_PAGE_SIZE - 1)) | MMIO_PDE;
+    invlpg((const void *)pa);
 }
 
 pte_t *vm_scratch_pte(void)

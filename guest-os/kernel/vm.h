@@ -14,6 +14,11 @@
  * of 4 MiB) at KERNBASE, and the scratch page's table - and switch to it. */
 void vm_init(physaddr_t ram_end);
 
+/* Map the 4 MiB of physical address space around device registers at `pa`
+ * (MMIO_BASE or above) at the same virtual address, uncached, in the kernel
+ * half.  Only at boot, before the first address space is created. */
+void vm_map_mmio(physaddr_t pa);
+
 /* Return the page table entry that maps SCRATCH_VA (kbench.c's to play
  * with; it is shared by every address space). */
 pte_t *vm_scratch_pte(void);

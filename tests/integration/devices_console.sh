@@ -76,6 +76,7 @@ pid=
 cat > "$dir/want" <<'EOF'
 os: booting, command line "sh"
 os: ramdisk: 8 files
+os: interrupts: lapic + ioapic (mp table found)
 sh: type help for the programs, ^D or exit to leave
 $ echo hi
 hi
