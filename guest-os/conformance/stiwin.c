@@ -32,6 +32,27 @@ asm(".text\n.globl tick_stub\ntick_stub:\n"
     "pushl %eax\n movl 4(%esp), %eax\n movl %eax, got_eip\n incl got_n\n"
     "movb $0x20, %al\n outb %al, $0x20\n popl %eax\n iret\n");
 
+static void oneshot(void);
+
+/* A tick handler that leaves the `sti; jmp .` idle loop below. */
+extern char escape_stub[], spin_loop[], after_spin[];
+asm(".text\n.globl escape_stub\nescape_stub:\n"
+    "incl got_n\n movl $after_spin, (%esp)\n"
+    "pushl %eax\n movb $0x20, %al\n outb %al, $0x20\n popl %eax\n iret\n");
+
+/* sti; jmp . - the shadowed instruction jumps to itself, and the interrupt
+ * must still come after it has run once. */
+static void sti_jump_to_self(void)
+{
+    idt_set_gate(32, (void (*)(void))escape_stub, DPL_KERNEL);
+    idt_init();
+    cli(); got_n = 0; oneshot();
+    asm volatile("sti\n spin_loop: jmp spin_loop\n after_spin: cli" ::: "memory");
+    kprintf("sti; jmp self: n=%u\n", got_n);
+    idt_set_gate(32, (void (*)(void))tick_stub, DPL_KERNEL);
+    idt_init();
+}
+
 static void oneshot(void)
 {
     outb(0x43, 0x30); outb(0x40, 2); outb(0x40, 0);
@@ -90,6 +111,7 @@ void kmain(uint32_t magic, void *mbi)
     cli(); got_n = 0; db_n = 0; oneshot();
     asm volatile("pushf\n orl $0x100, (%%esp)\n popf\n sti\n nop\n nop\n cli" ::: "memory");
     kprintf("TF + sti: #DB count %u, irq count %u\n", db_n, got_n);
+    sti_jump_to_self();
     paging_on();
     {
         uint32_t in_shadow = 0, total = 0;

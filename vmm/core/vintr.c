@@ -186,6 +186,9 @@ bool vintr_step_done(struct vcpu *v, unsigned vector)
 	v->irq_window_step = false;
 	if (!v->guest_tf)
 		v->tf->rflags &= ~(uint64_t)FL_TF;
+	if (vector == EXC_DB)
+		v->irq_shadow = false;  /* the shadowed instruction has run,
+					   even if it jumped to itself */
 	ours = vector == EXC_DB && !v->guest_tf;
 	if (ours)       /* the guest must not find our step in its DR6 */
 		__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)0xffff0ff0));
