@@ -224,7 +224,7 @@ void trap_entry(struct trap_frame *tf)
 		.cause = vector, .in_progress = true, .start_tsc = rdtsc(),
 		.eip = (uint32_t)tf->rip, .cpl = guest_cpl(v),
 		.guest_tf = v->irq_window_step
-				    ? v->guest_tf && (tf->rflags & FL_TF)
+				    ? v->tf_before_step && (tf->rflags & FL_TF)
 				    : (tf->rflags & FL_TF) != 0,
 	};
 	if (trace_enabled)

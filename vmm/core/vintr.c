@@ -88,13 +88,13 @@ static bool in_shadow(struct vcpu *v)
 	return false;
 }
 
-/* Single-step the shadowed instruction if an interrupt waits behind it. */
+/* Single-step the shadowed instruction: an interrupt waits behind it. */
 static void step_through_shadow(struct vcpu *v)
 {
-	if (v->irq_window_step || devices_pending_vector() < 0)
+	if (v->irq_window_step)
 		return;
 	v->irq_window_step = true;
-	v->guest_tf = (v->tf->rflags & FL_TF) != 0;
+	v->tf_before_step = (v->tf->rflags & FL_TF) != 0;
 	v->tf->rflags |= FL_TF;
 }
 
@@ -109,13 +109,10 @@ static void deliver_pending(struct vcpu *v)
 	struct guest_event ev = {
 		.kind = EV_EXTERNAL, .return_eip = (uint32_t)v->tf->rip,
 	};
-	int vector;
+	int vector = devices_ack();
 
-	if (in_shadow(v) || !guest_if(v) || devices_pending_vector() < 0)
-		return;
-	vector = devices_ack();
 	if (vector < 0)
-		return;
+		return;         /* the request went away: nothing to deliver */
 	ev.vector = (uint8_t)vector;
 	deliver_event(v, &ev);
 }
@@ -134,11 +131,15 @@ static void advance_devices(uint64_t now)
 void vintr_before_resume(struct vcpu *v)
 {
 	uint64_t now = vtime_now_ns();
+	bool shadowed = in_shadow(v);   /* also ends a shadow left behind */
 
 	advance_devices(now);
-	deliver_pending(v);
-	if (in_shadow(v))
-		step_through_shadow(v);
+	if (devices_pending_vector() >= 0) {     /* one question per exit */
+		if (shadowed)
+			step_through_shadow(v);
+		else if (guest_if(v))
+			deliver_pending(v);
+	}
 	arm_next(now);
 }
 
@@ -184,12 +185,12 @@ bool vintr_step_done(struct vcpu *v, unsigned vector)
 	if (!v->irq_window_step)
 		return false;
 	v->irq_window_step = false;
-	if (!v->guest_tf)
+	if (!v->tf_before_step)
 		v->tf->rflags &= ~(uint64_t)FL_TF;
 	if (vector == EXC_DB)
 		v->irq_shadow = false;  /* the shadowed instruction has run,
 					   even if it jumped to itself */
-	ours = vector == EXC_DB && !v->guest_tf;
+	ours = vector == EXC_DB && !v->tf_before_step;
 	if (ours)       /* the guest must not find our step in its DR6 */
 		__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)0xffff0ff0));
 	return ours;

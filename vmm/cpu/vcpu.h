@@ -59,7 +59,7 @@ struct vcpu {
 	bool irq_shadow;                /* sti / mov ss: wait one insn ... */
 	uint32_t shadow_eip;            /* ... the one at this EIP */
 	bool irq_window_step;           /* TF set by the monitor (vintr.c) */
-	bool guest_tf;                  /* ... and the guest's own TF then */
+	bool tf_before_step;            /* ... and the guest's own TF then */
 	bool user_code_present;         /* DPL-3 code descriptors present */
 
 	struct guest_mem mem;       /* guest RAM and its translation */
