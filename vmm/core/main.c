@@ -37,24 +37,6 @@ extern char image_end[];
 
 static uint8_t heap_arena[2 << 20] __attribute__((aligned(16)));
 
-/* Value of "KEY=<decimal>" in the monitor's command line, or DEF. */
-static uint64_t cmdline_number(const char *cmdline, const char *key,
-			       uint64_t def)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = cmdline; p && *p; p++) {
-		uint64_t n = 0;
-
-		if ((p != cmdline && p[-1] != ' ') || strncmp(p, key, klen) ||
-		    p[klen] != '=')
-			continue;
-		for (p += klen + 1; *p >= '0' && *p <= '9'; p++)
-			n = n * 10 + (uint64_t)(*p - '0');
-		return n;
-	}
-	return def;
-}
 
 /*
  * The real CPU's features: SSE for capstone (CR4.OSFXSR, OSXMMEXCPT; CR0.EM
@@ -112,6 +94,21 @@ static void cmdline_word(const char *cmdline, const char *key, char *buf,
 		buf[n] = 0;
 		return;
 	}
+}
+
+/* Value of "KEY=<decimal>" in the monitor's command line, or DEF. */
+static uint64_t cmdline_number(const char *cmdline, const char *key,
+			       uint64_t def)
+{
+	char word[24];
+	uint64_t n = 0;
+
+	cmdline_word(cmdline, key, word, sizeof(word));
+	if (!word[0])
+		return def;
+	for (const char *p = word; *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + (uint64_t)(*p - '0');
+	return n;
 }
 
 void monitor_main(uint32_t magic, uint32_t mbi_pa);

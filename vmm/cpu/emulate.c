@@ -34,12 +34,6 @@
 #include "system.h"
 #include "transfer.h"
 
-static enum emulate_result gp0(struct vcpu *v)
-{
-	reflect_exception(v, EXC_GP, true, 0);
-	return EMU_DONE;
-}
-
 /*T:100 The life of a privileged instruction, 3: emulation.  The guest
  * kernel executed, say, `cli` at CPL 1.  The CPU refused (#GP), the monitor
  * saved the guest's registers, decoded the bytes at CS:EIP with capstone,
@@ -49,7 +43,7 @@ static enum emulate_result gp0(struct vcpu *v)
 static enum emulate_result emulate_cli(struct vcpu *v, const struct decoded *d)
 {
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	v->tf->rflags &= ~(uint64_t)FL_IF;
 	advance(v, d);
 	return EMU_DONE;
@@ -60,7 +54,7 @@ static enum emulate_result emulate_sti(struct vcpu *v, const struct decoded *d)
 	bool was_clear = !(v->tf->rflags & FL_IF);
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	v->tf->rflags |= FL_IF;
 	advance(v, d);
 	if (was_clear)
@@ -76,7 +70,7 @@ static enum emulate_result emulate_sti(struct vcpu *v, const struct decoded *d)
 static enum emulate_result emulate_hlt(struct vcpu *v, const struct decoded *d)
 {
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (!(v->tf->rflags & FL_IF))
 		guest_fatal(v, "hlt with interrupts disabled (cli; hlt): the "
 			    "guest can never wake up");
@@ -98,7 +92,7 @@ static enum emulate_result emulate_in(struct vcpu *v, const struct decoded *d)
 	const cs_x86_op *dst = &d->x86->operands[0];
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	reg_write(v, dst->reg,
 		  bus_port_read(io_port(v, &d->x86->operands[1]), dst->size));
 	advance(v, d);
@@ -111,21 +105,11 @@ static enum emulate_result emulate_out(struct vcpu *v, const struct decoded *d)
 	uint16_t port = io_port(v, &d->x86->operands[0]);
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	/* Advance first: the exit port's write never returns. */
 	advance(v, d);
 	bus_port_write(port, src->size, reg_read(v, src->reg));
 	return EMU_DONE;
-}
-
-/* The element size of a string I/O instruction. */
-static unsigned string_io_size(unsigned id)
-{
-	switch (id) {
-	case X86_INS_INSB: case X86_INS_OUTSB: return 1;
-	case X86_INS_INSW: case X86_INS_OUTSW: return 2;
-	default: return 4;
-	}
 }
 
 /*
@@ -136,9 +120,9 @@ static unsigned string_io_size(unsigned id)
 static enum emulate_result emulate_string_io(struct vcpu *v,
 					     const struct decoded *d)
 {
-	unsigned size = string_io_size(d->insn->id);
 	bool in = d->insn->id == X86_INS_INSB || d->insn->id == X86_INS_INSW ||
 		  d->insn->id == X86_INS_INSD;
+	unsigned size = d->x86->operands[in ? 0 : 1].size;  /* the element */
 	/* For ins/outs (as for stos/movs) F2 repeats just as F3 does. */
 	bool rep = d->x86->prefix[0] == X86_PREFIX_REP ||
 		   d->x86->prefix[0] == X86_PREFIX_REPNE;
@@ -147,7 +131,7 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 	uint16_t port = (uint16_t)reg_read(v, X86_REG_DX);
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (d->x86->prefix[3] == X86_PREFIX_ADDRSIZE)
 		guest_fatal(v, "string I/O with 16-bit addressing is not "
 			    "supported yet");
@@ -304,7 +288,7 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 	case X86_INS_IRETD: return emulate_iret(v, d);
 	case X86_INS_RETF:  return emulate_retf(v, d);
 	case X86_INS_SYSENTER:
-		return guest_cpl(v) == 3 ? emulate_sysenter(v, d) : gp0(v);
+		return guest_cpl(v) == 3 ? emulate_sysenter(v, d) : reflect_gp0(v);
 	case X86_INS_SYSEXIT: return emulate_sysexit(v, d);
 	default:
 		break;

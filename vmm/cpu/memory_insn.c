@@ -211,16 +211,6 @@ static enum emulate_result emulate_cmpxchg(struct vcpu *v,
 	return EMU_DONE;
 }
 
-/* The element size of a string instruction. */
-static unsigned string_size(unsigned id)
-{
-	switch (id) {
-	case X86_INS_STOSB: case X86_INS_MOVSB: return 1;
-	case X86_INS_STOSW: case X86_INS_MOVSW: return 2;
-	default: return 4;
-	}
-}
-
 /*
  * rep stos upwards, a page at a time: one write per page (and so one
  * shadow_emulated_write) instead of one per element.  Zeroing a page table
@@ -265,7 +255,7 @@ static enum emulate_result emulate_rep_stos_forward(struct vcpu *v,
 static enum emulate_result emulate_string(struct vcpu *v,
 					  const struct decoded *d)
 {
-	unsigned size = string_size(d->insn->id);
+	unsigned size = d->x86->operands[0].size;      /* the element */
 	/* F2 repeats stos and movs just as F3 does. */
 	bool rep = d->x86->prefix[0] == X86_PREFIX_REP ||
 		   d->x86->prefix[0] == X86_PREFIX_REPNE;

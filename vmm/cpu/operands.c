@@ -6,6 +6,12 @@
 #include "interrupts.h"
 #include "segments.h"
 
+enum emulate_result reflect_gp0(struct vcpu *v)
+{
+	reflect_exception(v, EXC_GP, true, 0);
+	return EMU_DONE;
+}
+
 void advance(struct vcpu *v, const struct decoded *d)
 {
 	v->tf->rip = (uint32_t)(v->tf->rip + d->insn->size);

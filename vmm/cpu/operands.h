@@ -13,6 +13,11 @@
 #include <stdbool.h>
 
 #include "decode.h"
+#include "emulate.h"
+
+/* Deliver #GP(0) to the guest for the instruction being emulated: what a
+ * privileged instruction at CPL 3, or a reserved bit, raises. */
+enum emulate_result reflect_gp0(struct vcpu *v);
 
 /* Step EIP over the decoded instruction D. */
 void advance(struct vcpu *v, const struct decoded *d);

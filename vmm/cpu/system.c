@@ -101,12 +101,6 @@ static void sync_real_cr0(const struct vcpu *v)
 		  (v->cr0 & CR0_GUEST_OWNED));
 }
 
-static enum emulate_result gp0(struct vcpu *v)
-{
-	reflect_exception(v, EXC_GP, true, 0);
-	return EMU_DONE;
-}
-
 /* Set CR0 to VAL as mov/lmsw/clts would, or stop for modes not run. */
 static void set_cr0(struct vcpu *v, uint32_t val)
 {
@@ -141,7 +135,7 @@ static enum emulate_result mov_to_cr(struct vcpu *v, const struct decoded *d,
 		break;
 	case 4:
 		if (val & ~cr4_allowed)
-			return gp0(v);
+			return reflect_gp0(v);
 		if (val & ~(CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR |
 			    CR4_OSXMMEXCPT | CR4_TSD | CR4_DE | CR4_MCE |
 			    CR4_PCE))
@@ -180,7 +174,7 @@ static enum emulate_result emulate_mov_cr(struct vcpu *v,
 	int to = cr_number(dst->reg), from = cr_number(src->reg);
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (to >= 0) {
 		v->exit.insn_id = to == 0 ? INSN_MOV_CR0 : to == 2 ? INSN_MOV_CR2 :
 				  to == 3 ? INSN_MOV_CR3 : INSN_MOV_CR4;
@@ -221,7 +215,7 @@ static enum emulate_result emulate_mov_dr(struct vcpu *v,
 
 	v->exit.insn_id = INSN_MOV_DR;
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (n == 4 || n == 5) {
 		if (v->cr4 & CR4_DE) {
 			reflect_exception(v, EXC_UD, false, 0);
@@ -252,7 +246,7 @@ static enum emulate_result emulate_mov_dr(struct vcpu *v,
 static enum emulate_result emulate_clts(struct vcpu *v, const struct decoded *d)
 {
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	v->cr0 &= ~CR0_TS;
 	sync_real_cr0(v);
 	advance(v, d);
@@ -266,7 +260,7 @@ static enum emulate_result emulate_lmsw(struct vcpu *v, const struct decoded *d)
 	uint32_t val;
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (!operand_read(v, &d->x86->operands[0], 2, &val))
 		return EMU_DONE;
 	set_cr0(v, (v->cr0 & ~(msw_bits & ~CR0_PE)) | (val & msw_bits));
@@ -283,7 +277,7 @@ static enum emulate_result emulate_store(struct vcpu *v, const struct decoded *d
 	const struct dtr *t;
 
 	if (guest_cpl(v) != 0 && (v->cr4 & CR4_UMIP))
-		return gp0(v);
+		return reflect_gp0(v);
 	switch (d->insn->id) {
 	case X86_INS_SGDT:
 	case X86_INS_SIDT:
@@ -328,7 +322,7 @@ static enum emulate_result emulate_lgdt_lidt(struct vcpu *v,
 	struct dtr t;
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (!read_pseudo_descriptor(v, d, &t))
 		return EMU_DONE;
 	if (d->insn->id == X86_INS_LIDT) {
@@ -346,7 +340,7 @@ static enum emulate_result emulate_ltr(struct vcpu *v, const struct decoded *d)
 	uint32_t sel;
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (!operand_read(v, &d->x86->operands[0], 2, &sel))
 		return EMU_DONE;
 	if (segments_load_tr(v, (uint16_t)sel) == 0)
@@ -359,7 +353,7 @@ static enum emulate_result emulate_lldt(struct vcpu *v, const struct decoded *d)
 	uint32_t sel;
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (!operand_read(v, &d->x86->operands[0], 2, &sel))
 		return EMU_DONE;
 	if (SEL_INDEX(sel) != 0)
@@ -410,7 +404,7 @@ static enum emulate_result emulate_rdmsr(struct vcpu *v, const struct decoded *d
 	uint64_t *slot = msr_slot(v, msr), val = 0;
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (slot)
 		val = *slot;
 	else
@@ -427,7 +421,7 @@ static enum emulate_result emulate_wrmsr(struct vcpu *v, const struct decoded *d
 	uint64_t *slot = msr_slot(v, msr);
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (msr == 0x10)
 		guest_fatal(v, "wrmsr to the time-stamp counter is not "
 			    "virtualized yet");
@@ -444,7 +438,7 @@ static enum emulate_result emulate_rdtsc(struct vcpu *v, const struct decoded *d
 	uint64_t tsc;
 
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	tsc = rdtsc();
 	v->tf->rax = (uint32_t)tsc;
 	v->tf->rdx = (uint32_t)(tsc >> 32);
@@ -457,7 +451,7 @@ static enum emulate_result emulate_cache_tlb(struct vcpu *v,
 					     const struct decoded *d)
 {
 	if (guest_cpl(v) != 0)
-		return gp0(v);
+		return reflect_gp0(v);
 	if (d->insn->id == X86_INS_INVLPG)
 		shadow_on_invlpg(the_shadow,
 				 mem_operand_address(v, &d->x86->operands[0]));
