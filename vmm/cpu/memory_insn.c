@@ -24,34 +24,34 @@
 
 #define ARITH_FLAGS (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
-/* Two-operand ALU instruction NAME on SIZE bytes, flags FL in and out. */
-#define ALU2(ID, name)                                                     \
-	case ID:                                                           \
-		if (size == 1)                                             \
-			__asm__("pushq %[f]; popfq; " #name "b %b[s], %b[d]; " \
-				"pushfq; popq %[f]"                        \
-				: [d] "+q"(d), [f] "+r"(f) : [s] "q"(s) : "cc"); \
-		else if (size == 2)                                        \
-			__asm__("pushq %[f]; popfq; " #name "w %w[s], %w[d]; " \
-				"pushfq; popq %[f]"                        \
-				: [d] "+r"(d), [f] "+r"(f) : [s] "r"(s) : "cc"); \
-		else                                                       \
-			__asm__("pushq %[f]; popfq; " #name "l %k[s], %k[d]; " \
-				"pushfq; popq %[f]"                        \
-				: [d] "+r"(d), [f] "+r"(f) : [s] "r"(s) : "cc"); \
-		break
+/*
+ * The instruction "NAME SUFFIX s, d" with the guest's flags F loaded before
+ * and read back after; D and S in registers of the width the operand
+ * modifiers (B, W, K: 8, 16, 32 bits) and constraint C name.
+ */
+#define ALU2_AS(name, sfx, mod, c)                                         \
+	__asm__("pushq %[f]; popfq; " #name #sfx " %" #mod "[s], %"          \
+		#mod "[d]; pushfq; popq %[f]"                               \
+		: [d] "+" c(d), [f] "+r"(f) : [s] c(s) : "cc")
 
-/* The bit tests, which have 16- and 32-bit forms only. */
+/* Two-operand ALU instruction NAME, 16- or 32-bit (bt* have no 8-bit form). */
 #define ALU2_WL(ID, name)                                                  \
 	case ID:                                                           \
 		if (size == 2)                                             \
-			__asm__("pushq %[f]; popfq; " #name "w %w[s], %w[d]; " \
-				"pushfq; popq %[f]"                        \
-				: [d] "+r"(d), [f] "+r"(f) : [s] "r"(s) : "cc"); \
+			ALU2_AS(name, w, w, "r");                          \
 		else                                                       \
-			__asm__("pushq %[f]; popfq; " #name "l %k[s], %k[d]; " \
-				"pushfq; popq %[f]"                        \
-				: [d] "+r"(d), [f] "+r"(f) : [s] "r"(s) : "cc"); \
+			ALU2_AS(name, l, k, "r");                          \
+		break
+
+/* Two-operand ALU instruction NAME on SIZE bytes, flags F in and out. */
+#define ALU2(ID, name)                                                     \
+	case ID:                                                           \
+		if (size == 1)                                             \
+			ALU2_AS(name, b, b, "q");                          \
+		else if (size == 2)                                        \
+			ALU2_AS(name, w, w, "r");                          \
+		else                                                       \
+			ALU2_AS(name, l, k, "r");                          \
 		break
 
 /* One-operand ALU instruction NAME on SIZE bytes. */
