@@ -24,7 +24,8 @@
  *     under HYBRID for every page in sync.  Each present entry is what a
  *     walk through the guest entry behind it could install *now*: the same
  *     frame, and rights that the guest grants (present, accessed; W only if
- *     dirty, and only as CR0.WP allows).  Since every link is checked the
+ *     dirty, and only as CR0.WP allows; U as the guest's, but for the WP = 0
+ *     switch when SMEP and SMAP are off).  Since every link is checked the
  *     same way, every translation the shadow makes equals the guest's, or
  *     is absent, or grants less.  LAZY promises coherence only where the
  *     guest flushed (tested from outside, against a reference walker).
@@ -39,12 +40,20 @@
 #define SPTE_MEANT (SPTE_ADDR_MASK | SPTE_P | SPTE_W | SPTE_U | SPTE_A | \
 		    SPTE_D | SPTE_PS | SPTE_GUEST_GLOBAL)
 
-/* Does a shadow leaf with rights SHADOW grant only what GUEST does? */
-static bool rights_within(unsigned shadow, unsigned guest, bool wp)
+/*
+ * Does a shadow leaf with rights SHADOW grant only what GUEST does, in a
+ * page whose role has MODE bits?  U only if the guest's; W only where a
+ * write is allowed; and U dropped from a user page only by the CR0.WP = 0
+ * switch, never under SMEP or SMAP (SMX), which make a supervisor page more
+ * permissive than a user one.
+ */
+static bool rights_within(unsigned shadow, unsigned guest, uint32_t mode)
 {
-	bool sup_write = (guest & ACC_W) || !wp;
+	bool sup_write = (guest & ACC_W) || !(mode & ROLE_WP);
+	bool may_drop_u = !(mode & (ROLE_WP | ROLE_SMX));
 
 	return (!(shadow & ACC_U) || (guest & ACC_U)) &&
+	       ((shadow & ACC_U) || !(guest & ACC_U) || may_drop_u) &&
 	       (!(shadow & ACC_W) || sup_write) &&
 	       (shadow != ACC_ALL || guest == ACC_ALL);
 }
@@ -139,7 +148,7 @@ static const char *coherent_pt(struct shadow_mmu *mmu, struct shadow_page *sp,
 
 	if ((gpte & (GPTE_P | GPTE_A)) != (GPTE_P | GPTE_A) ||
 	    (spte & SPTE_ADDR_MASK) != mmu->ram.base + (gpte & GPTE_FRAME) ||
-	    !rights_within(spte_rights(spte), guest, sp->role & ROLE_WP) ||
+	    !rights_within(spte_rights(spte), guest, sp->role) ||
 	    ((spte & SPTE_W) && !(gpte & GPTE_D)) ||
 	    ((spte & SPTE_GUEST_GLOBAL) && !(gpte & GPTE_G)))
 		return FAIL(mmu, "page table %u (gfn 0x%x) slot %u: shadow "
@@ -175,7 +184,7 @@ static const char *coherent_pd(struct shadow_mmu *mmu, struct shadow_page *sp,
 	}
 	if ((gpde & (GPTE_P | GPTE_A)) != (GPTE_P | GPTE_A) || !large ||
 	    (gpde & GPDE_LARGE_RSVD) ||
-	    !rights_within(rights, gpte_rights(gpde), sp->role & ROLE_WP) ||
+	    !rights_within(rights, gpte_rights(gpde), sp->role) ||
 	    ((rights & ACC_W) && !(gpde & GPTE_D)) ||
 	    ((spte & SPTE_GUEST_GLOBAL) && !(gpde & GPTE_G)))
 		goto incoherent;

@@ -24,9 +24,21 @@
  *    shadowed user read-only until the kernel writes it, then supervisor-
  *    only writable (U cleared) until user code touches it again: each
  *    switch is one hidden fault (KVM's choice).  Either way the shadow never
- *    grants what the guest does not.
+ *    grants what the guest does not - except under the guest's CR4.SMEP or
+ *    SMAP, which the real CPU enforces on the leaf's U bit: there a user
+ *    page made supervisor-only would let the kernel run or read what the
+ *    guest forbids.  So with SMEP or SMAP on (role bit SMX) the page stays
+ *    user read-only, and the kernel's write is emulated instead (EMULATE).
  */
 #include "mmu.h"
+
+/* The rights the leaf filled for the successful walk W gets, now. */
+static unsigned leaf_rights(const struct shadow_mmu *mmu,
+			    const struct guest_walk *w)
+{
+	return shadow_rights(w->rights, role_mode_bits(mmu), w->dirty,
+			     w->access == SHADOW_WRITE && !w->user);
+}
 
 /*T:205 The life of a page fault, 1: the causes.  The guest touched a linear
  * address below 4 GiB and the real CPU, walking the shadow, refused.  Why?
@@ -38,19 +50,23 @@
  *    Nothing there is ever mapped; the monitor emulates the access.
  *  - traced write: an allowed write to a frame holding a guest page table.
  *    The monitor emulates it through shadow_emulated_write.
+ *  - emulate: an allowed write that no real entry can grant (a kernel write
+ *    to a read-only user page with CR0.WP clear, under SMEP or SMAP).
  * That is every case: a walk either fails (true) or yields an address that
- * is RAM or not (MMIO); a RAM write is traced or not.
+ * is RAM or not (MMIO); a RAM write is traced, or grantable, or not.  The
+ * walk applies the guest's SMEP and SMAP, which the real CPU enforces too:
+ * a fault they cause is true, never "fixed" as a hidden one.
  */
 enum shadow_fault_kind shadow_page_fault(struct shadow_mmu *mmu, gva_t gva,
-					 enum shadow_access access, int cpl,
+					 enum shadow_access access,
+					 enum shadow_privilege who,
 					 struct shadow_fault *out)
 {
 	struct guest_walk w;
-	bool user = cpl == 3;
 
 	op_begin(mmu);
 	*out = (struct shadow_fault){ .kind = SHADOW_HIDDEN };
-	if (!mmu->mode->walk(mmu, gva, access, user, &w)) {
+	if (!mmu->mode->walk(mmu, gva, access, who, &w)) {
 		out->kind = SHADOW_TRUE_FAULT;
 		out->error_code = w.error_code;
 		out->cr2 = gva;
@@ -65,6 +81,11 @@ enum shadow_fault_kind shadow_page_fault(struct shadow_mmu *mmu, gva_t gva,
 			out->kind = SHADOW_TRACED_WRITE;
 			out->gpa = w.gpa;
 			mmu->stats.traced_writes++;
+		} else if (access == SHADOW_WRITE &&
+			   !(leaf_rights(mmu, &w) & ACC_W)) {
+			out->kind = SHADOW_EMULATE;
+			out->gpa = w.gpa;
+			mmu->stats.emulate_faults++;
 		} else {
 			mmu->stats.hidden_faults++;
 		}
@@ -75,17 +96,19 @@ enum shadow_fault_kind shadow_page_fault(struct shadow_mmu *mmu, gva_t gva,
 
 /*
  * The rights a shadow leaf gets, from the guest's rights GUEST along the
- * walk, CR0.WP, the leaf's Dirty bit, and whether the access being served
- * is a supervisor write (see the top of this file).
+ * walk, the role's MODE bits (CR0.WP, and SMX: CR4.SMEP or SMAP with WP
+ * clear), the leaf's Dirty bit, and whether the access being served is a
+ * supervisor write (see the top of this file).
  */
-unsigned shadow_rights(unsigned guest, bool wp, bool dirty, bool kernel_write)
+unsigned shadow_rights(unsigned guest, uint32_t mode, bool dirty,
+		       bool kernel_write)
 {
 	unsigned rights = guest;
 
-	if (!wp && !(guest & ACC_W)) {
+	if (!(mode & ROLE_WP) && !(guest & ACC_W)) {
 		if (!(guest & ACC_U))
 			rights = ACC_W;         /* supervisor page: kernel writes */
-		else if (kernel_write)
+		else if (kernel_write && !(mode & ROLE_SMX))
 			rights = ACC_W;         /* user page, while the kernel writes */
 	}
 	if (!dirty)
@@ -122,7 +145,7 @@ uint64_t spte_from_gpte(struct shadow_mmu *mmu, const struct shadow_page *sp,
 	    !gpa_is_ram(mmu, gpa, PAGE_4K))
 		return 0;
 	rights = shadow_rights(ROLE_ACCESS(sp->role) & gpte_rights(gpte),
-			       sp->role & ROLE_WP, gpte & GPTE_D, false);
+			       sp->role, gpte & GPTE_D, false);
 	return spte_leaf(mmu, gpa, rights,
 			 (mmu->cr4 & GCR4_PGE) && (gpte & GPTE_G), false);
 }
@@ -225,8 +248,7 @@ void fill_32bit(struct shadow_mmu *mmu, const struct guest_walk *w)
 	uint32_t mode = role_mode_bits(mmu);
 	struct shadow_page *root = root_page(mmu), *pd, *pt;
 	unsigned quarter = w->gva >> 30, slot = (w->gva >> 21) & (SPTES - 1);
-	unsigned rights = shadow_rights(w->rights, mmu->cr0 & GCR0_WP, w->dirty,
-					w->access == SHADOW_WRITE && !w->user);
+	unsigned rights = leaf_rights(mmu, w);
 
 	page_touch(mmu, root);
 	pd = child_get(mmu, root, quarter, mmu->cr3 >> 12,

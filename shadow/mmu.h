@@ -61,10 +61,12 @@
 #define GCR4_PSE (1u << 4)
 #define GCR4_PAE (1u << 5)
 #define GCR4_PGE (1u << 7)
+#define GCR4_SMEP (1u << 20)
+#define GCR4_SMAP (1u << 21)
 
 /*
- * The #PF error code (SDM 4.7).  I/D stays 0: 32-bit paging reports it only
- * with CR4.SMEP, which the shadow does not model.
+ * The #PF error code (SDM 4.7).  32-bit paging reports I/D (the access was
+ * an instruction fetch) only while CR4.SMEP is set, for every fetch fault.
  *
  *    4     3     2     1     0
  *  +-----+-----+-----+-----+-----+
@@ -75,6 +77,7 @@
 #define PFERR_WRITE   (1u << 1)
 #define PFERR_USER    (1u << 2)
 #define PFERR_RSVD    (1u << 3)
+#define PFERR_FETCH   (1u << 4)
 
 /* Access rights, the two paging knows: the AND over every level walked. */
 #define ACC_W   (1u << 0)
@@ -95,6 +98,7 @@ struct guest_walk {
 	gva_t gva;
 	enum shadow_access access;
 	bool user;                  /* CPL 3 */
+	bool ac;                    /* supervisor with EFLAGS.AC: SMAP allows */
 	unsigned levels;            /* guest entries read: 0 (paging off), 1, 2 */
 	gpa_t entry_gpa[2];         /* [0] the directory entry, [1] the table entry */
 	uint32_t entry[2];          /* their values, with A/D as the walk left them */
@@ -108,7 +112,8 @@ struct guest_walk {
 
 /* Walk the guest's tables for GVA; true if the access is allowed. */
 typedef bool walk_fn(struct shadow_mmu *mmu, gva_t gva,
-		     enum shadow_access access, bool user, struct guest_walk *w);
+		     enum shadow_access access, enum shadow_privilege who,
+		     struct guest_walk *w);
 /* Install in the shadow what a successful walk W found. */
 typedef void fill_fn(struct shadow_mmu *mmu, const struct guest_walk *w);
 
@@ -131,10 +136,10 @@ const struct paging_mode *paging_mode_for(uint32_t cr0, uint32_t cr4);
  * (KVM's role): a guest page table reached through directory entries with
  * different rights, or used under CR0.WP and without, gets one each.
  *
- *    31         9    8    7    6     5     4     3  2     1  0
- *  +-------------+----+----+-----+-----+------+--------+-------+
- *  |    zero     |PSE | WP |ACC_U|ACC_W|DIRECT|quadrant | level |
- *  +-------------+----+----+-----+-----+------+--------+-------+
+ *    31        10   9    8    7    6     5     4     3  2     1  0
+ *  +-----------+----+----+----+-----+-----+------+--------+-------+
+ *  |   zero    |SMX |PSE | WP |ACC_U|ACC_W|DIRECT|quadrant | level |
+ *  +-----------+----+----+----+-----+-----+------+--------+-------+
  *
  *  level     1 page table, 2 page directory, 3 root (the PDPT)
  *  quadrant  which part of the guest table it shadows: the half of a
@@ -144,6 +149,8 @@ const struct paging_mode *paging_mode_for(uint32_t cr0, uint32_t cr4);
  *  ACC_*     a page table: the rights of the directory entry above it;
  *            a direct page: the rights of every entry in it
  *  WP, PSE   the guest's CR0.WP and CR4.PSE when it was built
+ *  SMX       the guest's CR4.SMEP or SMAP was set, with CR0.WP clear: the
+ *            one case where they change what a leaf may be (fault.c)
  */
 #define LEVEL_PT   1u
 #define LEVEL_PD   2u
@@ -154,7 +161,8 @@ const struct paging_mode *paging_mode_for(uint32_t cr0, uint32_t cr4);
 #define ROLE_ACCESS(r)    (((r) >> 5) & 3u)
 #define ROLE_WP           (1u << 7)
 #define ROLE_PSE          (1u << 8)
-#define ROLE_MODE_BITS    (ROLE_WP | ROLE_PSE)
+#define ROLE_SMX          (1u << 9)
+#define ROLE_MODE_BITS    (ROLE_WP | ROLE_PSE | ROLE_SMX)
 #define ROLE(level, quadrant, access) \
 	((level) | (quadrant) << 2 | (access) << 5)
 
@@ -251,8 +259,6 @@ void shadow_panic(struct shadow_mmu *mmu, const char *fn, const char *what);
 
 /* walk.c */
 unsigned gpte_rights(uint32_t gpte);
-bool rights_allow(unsigned rights, enum shadow_access access, bool user,
-		  bool wp);
 
 /* tables.c */
 struct shadow_page *page_find(struct shadow_mmu *mmu, gfn_t gfn,
@@ -289,7 +295,8 @@ struct shadow_page *frame_next_page(struct shadow_mmu *mmu,
 				    struct shadow_page *sp);
 
 /* fault.c */
-unsigned shadow_rights(unsigned guest, bool wp, bool dirty, bool kernel_write);
+unsigned shadow_rights(unsigned guest, uint32_t mode, bool dirty,
+		       bool kernel_write);
 uint64_t spte_from_gpte(struct shadow_mmu *mmu, const struct shadow_page *sp,
 			uint32_t gpte);
 bool spde_link_matches(struct shadow_mmu *mmu, const struct shadow_page *pd,

@@ -21,7 +21,7 @@
  *                 (current root)    every cached table       (current root)
  *   CR4.PGE,PSE   -                 drop everything          resync all
  *   CR0.WP,       switch to the root of the new role (cached or built);
- *   CR4.PSE       HYBRID resyncs first
+ *   CR4.PSE       HYBRID resyncs first (CR4.SMEP/SMAP too, under WP = 0)
  *   CR0.PG        every policy drops everything: the paging-off shadow
  *                 honours no traces
  *
@@ -268,14 +268,18 @@ static void flush_everything(struct shadow_mmu *mmu)
 /*
  * CR0 or CR4 now hold CR0 and CR4.  A change of PG drops every shadow (the
  * paging-off shadow ignores traces, so nothing cached could be trusted
- * after); PGE and PSE flush the guest's TLB; WP and PSE change the role, so
- * the root is chosen again (HYBRID resyncs before: the other role's tables
- * of an out-of-sync frame missed the invlpgs since).
+ * after); PGE and PSE flush the guest's TLB; WP and PSE (and SMEP/SMAP
+ * while WP is clear) change the role, so the root is chosen again (HYBRID
+ * resyncs before: the other role's tables of an out-of-sync frame missed
+ * the invlpgs since).  SMEP and SMAP otherwise change no shadow entry: the
+ * real CPU applies them itself.
  */
 static int mode_change(struct shadow_mmu *mmu, uint32_t cr0, uint32_t cr4)
 {
 	const struct paging_mode *mode = paging_mode_for(cr0, cr4);
 	uint32_t cr0_changed = mmu->cr0 ^ cr0, cr4_changed = mmu->cr4 ^ cr4;
+	uint32_t old_role = role_mode_bits(mmu);
+	bool role_changed;
 
 	if (!mode)
 		return -1;
@@ -283,14 +287,14 @@ static int mode_change(struct shadow_mmu *mmu, uint32_t cr0, uint32_t cr4)
 	mmu->cr0 = cr0;
 	mmu->cr4 = cr4;
 	mmu->mode = mode;
+	role_changed = role_mode_bits(mmu) != old_role;
 	if (cr0_changed & GCR0_PG)
 		zap_all(mmu);
 	else if (cr4_changed & (GCR4_PGE | GCR4_PSE))
 		flush_everything(mmu);
-	else if ((cr0_changed & GCR0_WP) &&
-		 mmu->params.policy == SHADOW_HYBRID)
+	else if (role_changed && mmu->params.policy == SHADOW_HYBRID)
 		resync_all(mmu);
-	if ((cr0_changed & (GCR0_PG | GCR0_WP)) || (cr4_changed & GCR4_PSE))
+	if ((cr0_changed & GCR0_PG) || role_changed)
 		mmu->root = -1;
 	if ((cr0_changed & GCR0_PG) || (cr4_changed & (GCR4_PGE | GCR4_PSE)))
 		mmu->force_activate = true;

@@ -26,11 +26,13 @@
  * these returns, so the real CPU never runs on stale entries.
  *
  * What the shadow assumes of the real CPU while the guest runs: CR0.WP = 1
- * (ring 1 is supervisor; a read-only shadow entry must stop it), CR4.SMEP
- * and CR4.SMAP clear (the guest's are not modelled: a guest that sets them
- * gets 32-bit paging without them), and EFER.NXE either way (the shadow
- * never sets XD).  Guest PAT/PCD/PWT bits are not reflected: the shadow only
- * ever maps guest RAM, write-back.
+ * (ring 1 is supervisor; a read-only shadow entry must stop it); CR4.SMEP
+ * and CR4.SMAP equal to the guest's while guest paging is on, and clear
+ * while it is off (the real CPU then enforces them on the shadow's U bits,
+ * which are the guest's: the shadow's walk applies them too, to tell the
+ * faults they cause from hidden ones); EFLAGS.AC the guest's; and EFER.NXE
+ * either way (the shadow never sets XD).  Guest PAT/PCD/PWT bits are not
+ * reflected: the shadow only ever maps guest RAM, write-back.
  */
 #ifndef SHADOW_H
 #define SHADOW_H
@@ -149,6 +151,22 @@ shadow_hpa_t shadow_root(const struct shadow_mmu *mmu);
 enum shadow_access { SHADOW_READ, SHADOW_WRITE, SHADOW_FETCH };
 
 /*
+ * Who makes an access, as paging judges it (SDM vol. 3A, 4.6):
+ *   SUPERVISOR     code at CPL 0-2 with EFLAGS.AC clear, or an implicit
+ *                  access to a system structure (GDT, IDT, TSS, the frame
+ *                  an event delivery pushes) made while CPL is 3: with
+ *                  CR4.SMAP it may not touch user pages
+ *   SUPERVISOR_AC  code at CPL 0-2 with EFLAGS.AC set: SMAP lets it touch
+ *                  user pages (the reference CPU, QEMU 7.2, lets implicit
+ *                  accesses at CPL 0-2 through with AC set too; the SDM
+ *                  does not)
+ *   USER           code at CPL 3
+ * A supervisor instruction fetch from a user page faults with CR4.SMEP
+ * whatever EFLAGS.AC says.
+ */
+enum shadow_privilege { SHADOW_SUPERVISOR, SHADOW_SUPERVISOR_AC, SHADOW_USER };
+
+/*
  * The cause of a page fault, as shadow_page_fault decides it:
  *   HIDDEN         the guest's tables allow the access; the shadow now does
  *                  too.  Resume the guest: it never sees this fault.
@@ -161,12 +179,18 @@ enum shadow_access { SHADOW_READ, SHADOW_WRITE, SHADOW_FETCH };
  *                  emulate the instruction, writing through
  *                  shadow_emulated_write (or shadow_untrace_frame, then
  *                  resume, if it cannot be emulated).
+ *   EMULATE        an allowed write to gpa that no real entry can grant: a
+ *                  supervisor write, with CR0.WP clear, to a read-only user
+ *                  page while the guest has CR4.SMEP or SMAP on (the page
+ *                  must stay a user page: fault.c).  Emulate the
+ *                  instruction as for TRACED_WRITE; there is no fallback.
  */
 enum shadow_fault_kind {
 	SHADOW_HIDDEN,
 	SHADOW_TRUE_FAULT,
 	SHADOW_MMIO,
 	SHADOW_TRACED_WRITE,
+	SHADOW_EMULATE,
 };
 
 struct shadow_fault {
@@ -177,23 +201,24 @@ struct shadow_fault {
 };
 
 /*
- * The guest at CPL CPL touched linear GVA for ACCESS and the real CPU
- * faulted.  Decide why (fixing the shadow if the fault was hidden) and say
- * so in *OUT.  CPL 0-2 is supervisor for paging, 3 is user.
+ * The guest touched linear GVA for ACCESS as WHO, and the real CPU faulted.
+ * Decide why (fixing the shadow if the fault was hidden) and say so in
+ * *OUT.
  */
 enum shadow_fault_kind shadow_page_fault(struct shadow_mmu *mmu, gva_t gva,
-					 enum shadow_access access, int cpl,
+					 enum shadow_access access,
+					 enum shadow_privilege who,
 					 struct shadow_fault *out);
 
 /*
- * Translate GVA as the guest's CPU would for ACCESS at CPL, setting the
+ * Translate GVA as the guest's CPU would for ACCESS by WHO, setting the
  * guest's Accessed/Dirty bits as it would.  True with *GPA set, or false
  * with the #PF error code in *PF_ERROR.  *GPA may exceed 4 GiB (PSE-36): such
  * an address is never RAM.
  */
 bool shadow_translate(struct shadow_mmu *mmu, gva_t gva,
-		      enum shadow_access access, int cpl, uint64_t *gpa,
-		      uint32_t *pf_error);
+		      enum shadow_access access, enum shadow_privilege who,
+		      uint64_t *gpa, uint32_t *pf_error);
 
 /*
  * Write LEN bytes at guest-physical GPA, as an emulated guest instruction
@@ -240,6 +265,7 @@ struct shadow_stats {
 	uint64_t true_faults;       /* reflected into the guest */
 	uint64_t mmio_faults;       /* handed to the device bus */
 	uint64_t traced_writes;     /* write faults on traced guest tables */
+	uint64_t emulate_faults;    /* writes no real entry can grant (EMULATE) */
 	uint64_t emulated_writes;   /* shadow_emulated_write calls */
 	uint64_t cr3_loads;
 	uint64_t root_hits;         /* a root needed (CR3 load, CR0.WP/CR4.PSE

@@ -10,9 +10,10 @@
  *
  * The approach (KVM's shadow page cache): a shadow page is keyed by the
  * guest frame it shadows and its role (mmu.h): which quarter or half of the
- * guest table, the rights above it, the guest's CR0.WP and CR4.PSE.  Pages
- * are found through a hash on the guest frame, so every page of a frame -
- * the ones a traced write must update - is on one chain.  Each page knows
+ * guest table, the rights above it, the guest's CR0.WP and CR4.PSE (and
+ * SMEP/SMAP under WP = 0).  Pages are found through a hash on the guest
+ * frame, so every page of a frame - the ones a traced write must update -
+ * is on one chain.  Each page knows
  * the entries that link to it (its parents); zapping a page clears those
  * first, then its own entries, so nothing ever points at a free frame.
  * Memory is one pool of budget frames; when it is full the least recently
@@ -372,11 +373,16 @@ struct shadow_page *page_get(struct shadow_mmu *mmu, gfn_t gfn,
 	return sp;
 }
 
-/* The role bits every page built now carries: CR0.WP and CR4.PSE. */
+/*
+ * The role bits every page built now carries: CR0.WP, CR4.PSE, and SMX
+ * (CR4.SMEP or SMAP while CR0.WP is clear).
+ */
 uint32_t role_mode_bits(const struct shadow_mmu *mmu)
 {
-	return (mmu->cr0 & GCR0_WP ? ROLE_WP : 0) |
-	       (mmu->cr4 & GCR4_PSE ? ROLE_PSE : 0);
+	bool wp = mmu->cr0 & GCR0_WP;
+
+	return (wp ? ROLE_WP : 0) | (mmu->cr4 & GCR4_PSE ? ROLE_PSE : 0) |
+	       (!wp && (mmu->cr4 & (GCR4_SMEP | GCR4_SMAP)) ? ROLE_SMX : 0);
 }
 
 /* Make the root for the guest's CR3 and mode current, cached or new. */

@@ -13,10 +13,12 @@
  * the reference CPU's (QEMU 7.2, as real Intel parts do): a directory entry
  * that points to a page table gets A as soon as it is used to reach the
  * table, even if the walk then fails; the leaf gets A, and D on a write,
- * only if the access is allowed.  Rights: a user access needs U at every
- * level, and W for a write; a supervisor write needs W at every level only
- * when CR0.WP is set.  32-bit paging has no execute-disable: a fetch is
- * checked as a read.
+ * only if the access is allowed.  Rights (access_allowed): a user access
+ * needs U at every level, and W for a write; a supervisor write needs W at
+ * every level only when CR0.WP is set; with CR4.SMEP a supervisor fetch, and
+ * with CR4.SMAP a supervisor data access without EFLAGS.AC, may not touch a
+ * user page (U at every level).  32-bit paging has no execute-disable: a
+ * user fetch is checked as a read.
  */
 #include "mmu.h"
 
@@ -34,29 +36,44 @@ unsigned gpte_rights(uint32_t gpte)
 	return (gpte & GPTE_W ? ACC_W : 0) | (gpte & GPTE_U ? ACC_U : 0);
 }
 
-/* May an access of this kind at this privilege go where RIGHTS allow? */
-bool rights_allow(unsigned rights, enum shadow_access access, bool user,
-		  bool wp)
+/*
+ * May the access W describes go where RIGHTS (the AND over the walk) allow?
+ * SDM vol. 3A, 4.6.  A user page is one with U at every level.
+ */
+static bool access_allowed(const struct shadow_mmu *mmu,
+			   const struct guest_walk *w, unsigned rights)
 {
-	bool write = access == SHADOW_WRITE;
+	bool write = w->access == SHADOW_WRITE, user_page = rights & ACC_U;
 
-	if (user)
-		return (rights & ACC_U) && (!write || (rights & ACC_W));
-	return !write || (rights & ACC_W) || !wp;
+	if (w->user)
+		return user_page && (!write || (rights & ACC_W));
+	if (w->access == SHADOW_FETCH)
+		return !(user_page && (mmu->cr4 & GCR4_SMEP));
+	if (user_page && (mmu->cr4 & GCR4_SMAP) && !w->ac)
+		return false;
+	return !write || (rights & ACC_W) || !(mmu->cr0 & GCR0_WP);
 }
 
 static void walk_start(struct guest_walk *w, gva_t gva,
-		       enum shadow_access access, bool user)
+		       enum shadow_access access, enum shadow_privilege who)
 {
-	*w = (struct guest_walk){ .gva = gva, .access = access, .user = user };
+	*w = (struct guest_walk){ .gva = gva, .access = access,
+				  .user = who == SHADOW_USER,
+				  .ac = who == SHADOW_SUPERVISOR_AC };
 }
 
-/* Fail the walk with a #PF error code: P said by PRESENT_BITS, plus W, U. */
-static bool walk_fault(struct guest_walk *w, uint32_t present_bits)
+/*
+ * Fail the walk with a #PF error code: P said by PRESENT_BITS, plus W, U,
+ * and I/D for a fetch while CR4.SMEP is set (SDM 4.7).
+ */
+static bool walk_fault(const struct shadow_mmu *mmu, struct guest_walk *w,
+		       uint32_t present_bits)
 {
 	w->error_code = present_bits |
 			(w->access == SHADOW_WRITE ? PFERR_WRITE : 0) |
-			(w->user ? PFERR_USER : 0);
+			(w->user ? PFERR_USER : 0) |
+			(w->access == SHADOW_FETCH && (mmu->cr4 & GCR4_SMEP)
+				 ? PFERR_FETCH : 0);
 	return false;
 }
 
@@ -73,11 +90,11 @@ static uint32_t mark_used(struct shadow_mmu *mmu, gpa_t gpa, uint32_t gpte,
 
 /* Paging off: linear is physical, everything allowed. */
 static bool walk_paging_off(struct shadow_mmu *mmu, gva_t gva,
-			    enum shadow_access access, bool user,
+			    enum shadow_access access, enum shadow_privilege who,
 			    struct guest_walk *w)
 {
 	(void)mmu;
-	walk_start(w, gva, access, user);
+	walk_start(w, gva, access, who);
 	w->gpa = gva;
 	w->rights = ACC_ALL;
 	w->dirty = true;
@@ -92,10 +109,10 @@ static bool walk_large(struct shadow_mmu *mmu, struct guest_walk *w,
 
 	w->large = true;
 	if (pde & GPDE_LARGE_RSVD)
-		return walk_fault(w, PFERR_PRESENT | PFERR_RSVD);
+		return walk_fault(mmu, w, PFERR_PRESENT | PFERR_RSVD);
 	w->rights = gpte_rights(pde);
-	if (!rights_allow(w->rights, w->access, w->user, mmu->cr0 & GCR0_WP))
-		return walk_fault(w, PFERR_PRESENT);
+	if (!access_allowed(mmu, w, w->rights))
+		return walk_fault(mmu, w, PFERR_PRESENT);
 	w->entry[0] = mark_used(mmu, w->entry_gpa[0], pde, write);
 	w->gpa = (uint64_t)(pde & GPDE_LARGE_HIGH) << GPDE_HIGH_SHIFT |
 		 (pde & GPDE_LARGE_FRAME) | (w->gva & (PAGE_4M - 1));
@@ -115,18 +132,18 @@ static bool walk_large(struct shadow_mmu *mmu, struct guest_walk *w,
  *                          -> (PS, CR4.PSE) 4 MiB page, offset = bits 21:0
  */
 static bool walk_32bit(struct shadow_mmu *mmu, gva_t gva,
-		       enum shadow_access access, bool user,
+		       enum shadow_access access, enum shadow_privilege who,
 		       struct guest_walk *w)
 {
 	bool write = access == SHADOW_WRITE;
 	uint32_t pde, pte;
 
-	walk_start(w, gva, access, user);
+	walk_start(w, gva, access, who);
 	w->levels = 1;
 	w->entry_gpa[0] = (mmu->cr3 & GPTE_FRAME) | (gva >> 22) * 4;
 	w->entry[0] = pde = gpte_read(mmu, w->entry_gpa[0]);
 	if (!(pde & GPTE_P))
-		return walk_fault(w, 0);
+		return walk_fault(mmu, w, 0);
 	if ((pde & GPTE_PS) && (mmu->cr4 & GCR4_PSE))
 		return walk_large(mmu, w, pde);
 	w->entry[0] = pde = mark_used(mmu, w->entry_gpa[0], pde, false);
@@ -135,10 +152,10 @@ static bool walk_32bit(struct shadow_mmu *mmu, gva_t gva,
 	w->entry_gpa[1] = (pde & GPTE_FRAME) | ((gva >> 12) & (GPTES - 1)) * 4;
 	w->entry[1] = pte = gpte_read(mmu, w->entry_gpa[1]);
 	if (!(pte & GPTE_P))
-		return walk_fault(w, 0);
+		return walk_fault(mmu, w, 0);
 	w->rights = gpte_rights(pde) & gpte_rights(pte);
-	if (!rights_allow(w->rights, access, user, mmu->cr0 & GCR0_WP))
-		return walk_fault(w, PFERR_PRESENT);
+	if (!access_allowed(mmu, w, w->rights))
+		return walk_fault(mmu, w, PFERR_PRESENT);
 	w->entry[1] = pte = mark_used(mmu, w->entry_gpa[1], pte, write);
 	w->gpa = (pte & GPTE_FRAME) | (gva & (PAGE_4K - 1));
 	w->dirty = pte & GPTE_D;
@@ -170,12 +187,12 @@ const struct paging_mode *paging_mode_for(uint32_t cr0, uint32_t cr4)
 }
 
 bool shadow_translate(struct shadow_mmu *mmu, gva_t gva,
-		      enum shadow_access access, int cpl, uint64_t *gpa,
-		      uint32_t *pf_error)
+		      enum shadow_access access, enum shadow_privilege who,
+		      uint64_t *gpa, uint32_t *pf_error)
 {
 	struct guest_walk w;
 
-	if (!mmu->mode->walk(mmu, gva, access, cpl == 3, &w)) {
+	if (!mmu->mode->walk(mmu, gva, access, who, &w)) {
 		*pf_error = w.error_code;
 		return false;
 	}

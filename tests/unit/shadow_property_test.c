@@ -8,9 +8,10 @@
  * bits, 4 MiB pages, entries pointing into the hole, past RAM and above
  * 4 GiB, and a kernel window at 0xc0000000 mapping all of guest RAM through
  * which it writes its own page tables - takes thousands of random steps:
- * reads, writes and fetches at CPL 0 and 3, aligned, misaligned and
- * page-crossing page-table writes, CR3 switches, invlpg, CR0.WP, CR4.PSE,
- * CR4.PGE and CR0.PG changes, untraced frames and policy switches.  After
+ * reads, writes and fetches at CPL 3 and at CPL 0 with EFLAGS.AC clear or
+ * set, aligned, misaligned and page-crossing page-table writes, CR3
+ * switches, invlpg, CR0.WP, CR4.PSE, CR4.PGE, CR4.SMEP, CR4.SMAP and CR0.PG
+ * changes, untraced frames and policy switches.  After
  * every step both machines must have produced the same outcome (the same
  * data, or the same #PF error code and CR2, or the same MMIO address), hold
  * the same page tables (Accessed and Dirty bits included), the shadow's
@@ -375,9 +376,11 @@ static void step_access(struct world *w)
 	unsigned len = PICK(w, lens);
 	uint64_t bytes = rnd64(w);
 
-	snprintf(w->what, sizeof(w->what), "%s of %u at 0x%08x, CPL %d",
+	w->s.ac = chance(w, 30);
+	snprintf(w->what, sizeof(w->what), "%s of %u at 0x%08x, CPL %d, AC %d",
 		 access == SHADOW_WRITE ? "write" :
-		 access == SHADOW_READ ? "read" : "fetch", len, gva, cpl);
+		 access == SHADOW_READ ? "read" : "fetch", len, gva, cpl,
+		 w->s.ac);
 	access_both(w, gva, access, cpl, (const uint8_t *)&bytes, len);
 }
 
@@ -433,7 +436,7 @@ static void step_invlpg(struct world *w)
 
 static void step_control(struct world *w)
 {
-	unsigned r = rnd(w, 7);
+	unsigned r = rnd(w, 9);
 
 	snprintf(w->what, sizeof(w->what), "control register change %u", r);
 	if (r < 3)
@@ -442,6 +445,10 @@ static void step_control(struct world *w)
 		sim_cr4(&w->s, w->s.cr4 ^ SIM_CR4_PSE);
 	else if (r < 6)
 		sim_cr4(&w->s, w->s.cr4 ^ SIM_CR4_PGE);
+	else if (r < 7)
+		sim_cr4(&w->s, w->s.cr4 ^ SIM_CR4_SMEP);
+	else if (r < 8)
+		sim_cr4(&w->s, w->s.cr4 ^ SIM_CR4_SMAP);
 	else
 		sim_cr0(&w->s, w->s.cr0 ^ SIM_CR0_PG);
 }
@@ -529,7 +536,9 @@ static void build_guest(struct world *w)
 		for (unsigned i = 0; i < sizeof(ptx) / sizeof(ptx[0]); i++)
 			sim_poke32(&w->s, pt_of(t) + ptx[i] * 4, random_pte(w));
 	sim_cr4(&w->s, (chance(w, 75) ? SIM_CR4_PSE : 0) |
-			       (chance(w, 50) ? SIM_CR4_PGE : 0));
+			       (chance(w, 50) ? SIM_CR4_PGE : 0) |
+			       (chance(w, 50) ? SIM_CR4_SMEP : 0) |
+			       (chance(w, 50) ? SIM_CR4_SMAP : 0));
 	sim_cr3(&w->s, pd_of(0));
 	sim_cr0(&w->s, SIM_CR0_PE | SIM_CR0_PG |
 			       (chance(w, 75) ? SIM_CR0_WP : 0));
@@ -565,13 +574,15 @@ static bool run_world(struct run run, struct shadow_stats *stats)
 	}
 	*stats = *shadow_stats(w.s.mmu);
 	printf("\n    %s: %u steps, hidden %llu, true %llu, mmio %llu, traced "
-	       "%llu, cr3 %llu (root hits %llu), built %llu, zapped %llu, "
-	       "evicted %llu, flooded %llu, unsynced %llu, resynced %llu",
+	       "%llu, emulate %llu, cr3 %llu (root hits %llu), built %llu, "
+	       "zapped %llu, evicted %llu, flooded %llu, unsynced %llu, "
+	       "resynced %llu",
 	       run.name, w.step - 1,
 	       (unsigned long long)stats->hidden_faults,
 	       (unsigned long long)stats->true_faults,
 	       (unsigned long long)stats->mmio_faults,
 	       (unsigned long long)stats->traced_writes,
+	       (unsigned long long)stats->emulate_faults,
 	       (unsigned long long)stats->cr3_loads,
 	       (unsigned long long)stats->root_hits,
 	       (unsigned long long)stats->pages_built,

@@ -171,20 +171,32 @@ void sim_cr4(struct sim *s, uint32_t cr4)
 
 /* ---- the reference machine -------------------------------------------- */
 
-static bool ref_allows(bool w, bool u, bool write, bool user, bool wp)
+/*
+ * SDM vol. 3A 4.6: may ACCESS at CPL 3 (USER) or 0-2 with EFLAGS.AC = AC go
+ * where W and U (ANDed over the walk) allow?
+ */
+static bool ref_allows(bool w, bool u, enum shadow_access access, bool user,
+		       bool ac, uint32_t cr0, uint32_t cr4)
 {
+	bool write = access == SHADOW_WRITE;
+
 	if (user)
 		return u && (!write || w);
-	return !write || w || !wp;
+	if (access == SHADOW_FETCH)
+		return !u || !(cr4 & SIM_CR4_SMEP);
+	if (u && (cr4 & SIM_CR4_SMAP) && !ac)
+		return false;
+	return !write || w || !(cr0 & SIM_CR0_WP);
 }
 
 bool ref_walk(uint8_t *ram, uint32_t cr0, uint32_t cr3, uint32_t cr4,
-	      uint32_t gva, enum shadow_access access, int cpl, bool set_ad,
-	      uint64_t *gpa, uint32_t *err)
+	      uint32_t gva, enum shadow_access access, int cpl, bool ac,
+	      bool set_ad, uint64_t *gpa, uint32_t *err)
 {
 	bool write = access == SHADOW_WRITE, user = cpl == 3;
-	bool wp = cr0 & SIM_CR0_WP;
-	uint32_t bits = (write ? E_W : 0) | (user ? E_U : 0);
+	uint32_t bits = (write ? E_W : 0) | (user ? E_U : 0) |
+			(access == SHADOW_FETCH && (cr4 & SIM_CR4_SMEP) ? E_ID
+									: 0);
 	uint32_t pde_at, pde, pte_at, pte;
 
 	if (!(cr0 & SIM_CR0_PG)) {
@@ -198,7 +210,8 @@ bool ref_walk(uint8_t *ram, uint32_t cr0, uint32_t cr3, uint32_t cr4,
 	if ((pde & G_PS) && (cr4 & SIM_CR4_PSE)) {
 		if (pde & 0x00200000u)
 			return *err = bits | E_P | E_RSVD, false;
-		if (!ref_allows(pde & G_W, pde & G_U, write, user, wp))
+		if (!ref_allows(pde & G_W, pde & G_U, access, user, ac, cr0,
+				cr4))
 			return *err = bits | E_P, false;
 		if (set_ad)
 			store32(ram, pde_at, pde | G_A | (write ? G_D : 0));
@@ -212,7 +225,8 @@ bool ref_walk(uint8_t *ram, uint32_t cr0, uint32_t cr3, uint32_t cr4,
 	pte = load32(ram, pte_at);
 	if (!(pte & G_P))
 		return *err = bits, false;
-	if (!ref_allows(pde & pte & G_W, pde & pte & G_U, write, user, wp))
+	if (!ref_allows(pde & pte & G_W, pde & pte & G_U, access, user, ac,
+			cr0, cr4))
 		return *err = bits | E_P, false;
 	if (set_ad)
 		store32(ram, pte_at, pte | G_A | (write ? G_D : 0));
@@ -262,7 +276,8 @@ struct outcome ref_access(struct sim *s, uint32_t gva,
 	split(&o, gva, len, piece);
 	for (unsigned i = 0; i < o.pieces; i++)
 		if (!ref_walk(s->ref_ram, s->cr0, s->cr3, s->cr4, piece[i],
-			      access, cpl, true, &o.gpa[i], &o.error_code)) {
+			      access, cpl, s->ac, true, &o.gpa[i],
+			      &o.error_code)) {
 			o.kind = OUT_FAULT;
 			o.cr2 = piece[i];
 			return o;
@@ -301,27 +316,33 @@ uint64_t shadow_leaf(const struct sim *s, uint32_t gva, uint64_t *size)
 
 /*
  * The real CPU in long mode with CR0.WP = 1: every level present, U at every
- * level for CPL 3, W at every level for a write (ring 1 is supervisor).
+ * level for CPL 3, W at every level for a write (ring 1 is supervisor); and
+ * the guest's SMEP and SMAP while its paging is on, on a leaf with U at
+ * every level.
  */
 bool hw_translate(const struct sim *s, uint32_t gva,
-		  enum shadow_access access, int cpl, uint64_t *hpa)
+		  enum shadow_access access, int cpl, bool ac, uint64_t *hpa)
 {
 	const uint64_t *t = hpa_ptr(s->pdpt);
 	unsigned shift[3] = { 30, 21, 12 };
 	uint64_t need = SPTE_P | (cpl == 3 ? SPTE_U : 0) |
 			(access == SHADOW_WRITE ? SPTE_W : 0);
+	uint32_t cr4 = s->cr0 & SIM_CR0_PG ? s->cr4 : 0;
+	bool user_page = true;
 
 	for (unsigned level = 0; level < 3; level++) {
 		uint64_t e = t[(gva >> shift[level]) & 511];
 
 		if ((e & need) != need)
 			return false;
-		if (level == 1 && (e & SPTE_PS)) {
-			*hpa = (e & SPTE_ADDR_MASK) + (gva & 0x1fffff);
-			return true;
-		}
-		if (level == 2) {
-			*hpa = (e & SPTE_ADDR_MASK) + (gva & 0xfff);
+		user_page = user_page && (e & SPTE_U);
+		if ((level == 1 && (e & SPTE_PS)) || level == 2) {
+			if (cpl != 3 && user_page &&
+			    (access == SHADOW_FETCH ? (cr4 & SIM_CR4_SMEP)
+						    : (cr4 & SIM_CR4_SMAP) && !ac))
+				return false;
+			*hpa = (e & SPTE_ADDR_MASK) +
+			       (gva & (level == 1 ? 0x1fffff : 0xfff));
 			return true;
 		}
 		t = table(e);
@@ -329,13 +350,23 @@ bool hw_translate(const struct sim *s, uint32_t gva,
 	return false;
 }
 
-/* The monitor emulates the access after an MMIO or traced-write fault. */
+/* Who the monitor tells the shadow makes an access at CPL with AC. */
+static enum shadow_privilege privilege(int cpl, bool ac)
+{
+	if (cpl == 3)
+		return SHADOW_USER;
+	return ac ? SHADOW_SUPERVISOR_AC : SHADOW_SUPERVISOR;
+}
+
+/* The monitor emulates the access after an MMIO, traced-write or
+ * emulate fault. */
 static struct outcome emulate(struct sim *s, struct outcome o,
 			      const uint32_t piece[2],
 			      enum shadow_access access, int cpl, uint8_t *buf)
 {
 	for (unsigned i = 0; i < o.pieces; i++)
-		if (!shadow_translate(s->mmu, piece[i], access, cpl, &o.gpa[i],
+		if (!shadow_translate(s->mmu, piece[i], access,
+				      privilege(cpl, s->ac), &o.gpa[i],
 				      &o.error_code)) {
 			o.kind = OUT_FAULT;
 			o.cr2 = piece[i];
@@ -360,7 +391,7 @@ static bool hw_pass(struct sim *s, struct outcome *o, const uint32_t piece[2],
 	uint64_t hpa[2];
 
 	for (unsigned i = 0; i < o->pieces; i++) {
-		if (!hw_translate(s, piece[i], access, cpl, &hpa[i])) {
+		if (!hw_translate(s, piece[i], access, cpl, s->ac, &hpa[i])) {
 			*faulting = i;
 			return false;
 		}
@@ -390,8 +421,8 @@ struct outcome sim_access(struct sim *s, uint32_t gva,
 				move_piece(&o, i, s->ram, access, buf);
 			return o;
 		}
-		switch (shadow_page_fault(s->mmu, piece[faulting], access, cpl,
-					  &f)) {
+		switch (shadow_page_fault(s->mmu, piece[faulting], access,
+					  privilege(cpl, s->ac), &f)) {
 		case SHADOW_HIDDEN:
 			continue;       /* restart the instruction */
 		case SHADOW_TRUE_FAULT:
@@ -403,6 +434,7 @@ struct outcome sim_access(struct sim *s, uint32_t gva,
 			return o;
 		case SHADOW_MMIO:
 		case SHADOW_TRACED_WRITE:
+		case SHADOW_EMULATE:
 			return emulate(s, o, piece, access, cpl, buf);
 		}
 	}
@@ -414,18 +446,22 @@ struct outcome sim_access(struct sim *s, uint32_t gva,
 
 static char why[512];
 
-/* Does the guest allow ACCESS at CPL on GVA, to the same place as HPA? */
+/* Does the guest allow ACCESS at CPL with AC on GVA, to the same place as
+ * HPA? */
 static const char *agrees(struct sim *s, uint32_t gva,
-			  enum shadow_access access, int cpl, uint64_t hpa)
+			  enum shadow_access access, int cpl, bool ac,
+			  uint64_t hpa)
 {
 	uint64_t gpa;
 	uint32_t err;
 
-	if (!ref_walk(s->ram, s->cr0, s->cr3, s->cr4, gva, access, cpl, false,
-		      &gpa, &err)) {
+	if (!ref_walk(s->ram, s->cr0, s->cr3, s->cr4, gva, access, cpl, ac,
+		      false, &gpa, &err)) {
 		snprintf(why, sizeof(why), "gva 0x%08x: the shadow allows a "
-			 "%s at CPL %d that the guest refuses (#PF 0x%x)", gva,
-			 access == SHADOW_WRITE ? "write" : "read", cpl, err);
+			 "%s at CPL %d (AC %d) that the guest refuses (#PF "
+			 "0x%x)", gva, access == SHADOW_WRITE ? "write" :
+			 access == SHADOW_READ ? "read" : "fetch", cpl, ac,
+			 err);
 		return why;
 	}
 	if (gpa + SIM_RAM_BASE != hpa) {
@@ -438,18 +474,26 @@ static const char *agrees(struct sim *s, uint32_t gva,
 	return NULL;
 }
 
-/* Check each right the leaf SPTE grants at GVA against the guest. */
-static const char *page_agrees(struct sim *s, uint32_t gva, uint64_t spte,
-			       uint64_t hpa)
+/*
+ * Check each access the real CPU lets through the page at GVA - read,
+ * write and fetch, at CPL 3 and at CPL 0 with AC clear and set - against
+ * the guest.
+ */
+static const char *page_agrees(struct sim *s, uint32_t gva)
 {
-	const char *bad = agrees(s, gva, SHADOW_READ, 0, hpa);
+	static const struct { int cpl; bool ac; } who[] = {
+		{ 0, false }, { 0, true }, { 3, false },
+	};
+	const char *bad = NULL;
+	uint64_t hpa;
 
-	if (!bad && (spte & SPTE_U))
-		bad = agrees(s, gva, SHADOW_READ, 3, hpa);
-	if (!bad && (spte & SPTE_W))
-		bad = agrees(s, gva, SHADOW_WRITE, 0, hpa);
-	if (!bad && (spte & SPTE_W) && (spte & SPTE_U))
-		bad = agrees(s, gva, SHADOW_WRITE, 3, hpa);
+	for (unsigned a = SHADOW_READ; !bad && a <= SHADOW_FETCH; a++)
+		for (unsigned i = 0; !bad && i < 3; i++)
+			if (hw_translate(s, gva, (enum shadow_access)a,
+					 who[i].cpl, who[i].ac, &hpa))
+				bad = agrees(s, gva, (enum shadow_access)a,
+					     who[i].cpl, who[i].ac,
+					     hpa & ~0xfffull);
 	return bad;
 }
 
@@ -471,9 +515,7 @@ const char *sim_check_coherence(struct sim *s)
 				continue;
 			if (pd[i] & SPTE_PS) {
 				for (unsigned k = 0; !bad && k < 512; k++)
-					bad = page_agrees(s, base + k * 4096,
-						pd[i], (pd[i] & SPTE_ADDR_MASK) +
-						k * 4096);
+					bad = page_agrees(s, base + k * 4096);
 				if (bad)
 					return bad;
 				continue;
@@ -481,8 +523,7 @@ const char *sim_check_coherence(struct sim *s)
 			pt = table(pd[i]);
 			for (unsigned k = 0; !bad && k < 512; k++)
 				if (pt[k] & SPTE_P)
-					bad = page_agrees(s, base + k * 4096,
-						pt[k], pt[k] & SPTE_ADDR_MASK);
+					bad = page_agrees(s, base + k * 4096);
 			if (bad)
 				return bad;
 		}

@@ -32,6 +32,8 @@
 #define SIM_CR4_PSE 0x00000010u
 #define SIM_CR4_PAE 0x00000020u
 #define SIM_CR4_PGE 0x00000080u
+#define SIM_CR4_SMEP 0x00100000u
+#define SIM_CR4_SMAP 0x00200000u
 
 /* Guest entry bits, as the test writes them. */
 #define G_P  0x001u
@@ -47,6 +49,7 @@
 #define E_W    0x02u
 #define E_U    0x04u
 #define E_RSVD 0x08u
+#define E_ID   0x10u
 
 struct sim {
 	uint8_t *ram;               /* the shadowed machine's guest RAM */
@@ -57,6 +60,7 @@ struct sim {
 	shadow_hpa_t pdpt;          /* real PML4 entry 0, as activate_root left it */
 	unsigned activations, flushes;
 	uint32_t cr0, cr3, cr4;     /* the guest's, on both machines */
+	bool ac;                    /* the guest's EFLAGS.AC, on both */
 };
 
 enum outcome_kind { OUT_OK, OUT_FAULT, OUT_MMIO };
@@ -85,7 +89,10 @@ void sim_cr0(struct sim *s, uint32_t cr0);
 void sim_cr3(struct sim *s, uint32_t cr3);
 void sim_cr4(struct sim *s, uint32_t cr4);
 
-/* An access of LEN bytes at GVA by code at CPL, on the shadowed machine. */
+/*
+ * An access of LEN bytes at GVA by code at CPL (with the guest's EFLAGS.AC
+ * s->ac), on the shadowed machine.
+ */
 struct outcome sim_access(struct sim *s, uint32_t gva,
 			  enum shadow_access access, int cpl, void *buf,
 			  unsigned len);
@@ -95,20 +102,23 @@ struct outcome ref_access(struct sim *s, uint32_t gva,
 			  unsigned len);
 
 /*
- * The reference walker: 32-bit paging from the SDM, over RAM.  True with
+ * The reference walker: 32-bit paging from the SDM (SMEP and SMAP
+ * included), over RAM, for an access at CPL with EFLAGS.AC = AC.  True with
  * *GPA, or false with the #PF error code.  SET_AD: set A/D as the CPU does.
  */
 bool ref_walk(uint8_t *ram, uint32_t cr0, uint32_t cr3, uint32_t cr4,
-	      uint32_t gva, enum shadow_access access, int cpl, bool set_ad,
-	      uint64_t *gpa, uint32_t *err);
+	      uint32_t gva, enum shadow_access access, int cpl, bool ac,
+	      bool set_ad, uint64_t *gpa, uint32_t *err);
 
 /*
  * The real CPU's view: the shadow leaf for GVA in the active root (0 if
- * none) and its size; true if ACCESS at CPL would go through.
+ * none) and its size; true if ACCESS at CPL with EFLAGS.AC = AC would go
+ * through (the real CR4.SMEP and SMAP are the guest's while its paging is
+ * on, as the monitor keeps them).
  */
 uint64_t shadow_leaf(const struct sim *s, uint32_t gva, uint64_t *size);
 bool hw_translate(const struct sim *s, uint32_t gva,
-		  enum shadow_access access, int cpl, uint64_t *hpa);
+		  enum shadow_access access, int cpl, bool ac, uint64_t *hpa);
 
 /*
  * Every translation the active root makes must be the guest's (as the

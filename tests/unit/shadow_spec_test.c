@@ -227,6 +227,147 @@ static void test_wp0_user_read_only_page_switches_between_kernel_and_user(void)
 	done();
 }
 
+/* ---- SMEP and SMAP ---------------------------------------------------- */
+
+/*
+ * The real CPU enforces the guest's SMEP and SMAP on the shadow's U bits;
+ * the walk must agree, so that what they refuse is a true fault - with the
+ * error code the guest's CPU gives - and never a hidden one "fixed" forever.
+ */
+static void test_smep_kernel_fetch_from_a_user_page_is_a_true_fault_with_i_d(void)
+{
+	struct outcome o;
+
+	boot(SHADOW_TRACE);
+	map4k(PD, PT, 0x5000, DATA, G_P | G_W | G_U);
+	paging_on(SIM_CR4_SMEP, SIM_CR0_WP);
+	o = touch(0x5010, SHADOW_FETCH, 0);
+	CU_ASSERT_EQUAL(o.kind, OUT_FAULT);
+	CU_ASSERT_EQUAL(o.error_code, E_P | E_ID);
+	CU_ASSERT_EQUAL(o.cr2, 0x5010);
+	CU_ASSERT_EQUAL(stats()->true_faults, 1);
+	/* Not the leaf's Accessed bit: the access was refused. */
+	CU_ASSERT_FALSE(sim_peek32(&s, pte_at(PT, 0x5000)) & G_A);
+	CU_ASSERT_EQUAL(touch(0x5010, SHADOW_READ, 0).kind, OUT_OK);
+	CU_ASSERT_EQUAL(touch(0x5010, SHADOW_FETCH, 3).kind, OUT_OK);
+	CU_ASSERT_EQUAL(touch(0x5010, SHADOW_FETCH, 0).error_code,
+			E_P | E_ID);
+	sim_cr4(&s, 0);
+	CU_ASSERT_EQUAL(touch(0x5010, SHADOW_FETCH, 0).kind, OUT_OK);
+	done();
+}
+
+static void test_with_smep_every_fetch_fault_reports_i_d(void)
+{
+	boot(SHADOW_TRACE);
+	map4k(PD, PT, 0x5000, DATA, 0);
+	map4k(PD, PT, 0x6000, DATA, G_P | G_W);
+	paging_on(0, SIM_CR0_WP);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_FETCH, 3).error_code, E_U);
+	sim_cr4(&s, SIM_CR4_SMEP);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_FETCH, 3).error_code,
+			E_U | E_ID);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_FETCH, 0).error_code, E_ID);
+	CU_ASSERT_EQUAL(touch(0x6000, SHADOW_FETCH, 3).error_code,
+			E_P | E_U | E_ID);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_READ, 0).error_code, 0);
+	done();
+}
+
+static void test_smap_kernel_data_access_to_a_user_page_faults_unless_ac(void)
+{
+	struct outcome o;
+
+	boot(SHADOW_TRACE);
+	map4k(PD, PT, 0x5000, DATA, G_P | G_W | G_U);
+	map4k(PD, PT, 0x6000, DATA + 0x1000, G_P | G_W);
+	paging_on(SIM_CR4_SMAP, SIM_CR0_WP);
+	o = touch(0x5008, SHADOW_READ, 0);
+	CU_ASSERT_EQUAL(o.kind, OUT_FAULT);
+	CU_ASSERT_EQUAL(o.error_code, E_P);
+	CU_ASSERT_EQUAL(touch(0x5008, SHADOW_WRITE, 0).error_code, E_P | E_W);
+	CU_ASSERT_EQUAL(touch(0x5008, SHADOW_FETCH, 0).kind, OUT_OK);
+	CU_ASSERT_EQUAL(touch(0x6008, SHADOW_WRITE, 0).kind, OUT_OK);
+	CU_ASSERT_EQUAL(touch(0x5008, SHADOW_WRITE, 3).kind, OUT_OK);
+	s.ac = true;                                    /* stac */
+	CU_ASSERT_EQUAL(touch(0x5008, SHADOW_WRITE, 0).kind, OUT_OK);
+	CU_ASSERT_EQUAL(sim_peek32(&s, DATA + 8), 0x04030201u);
+	s.ac = false;                                   /* clac */
+	CU_ASSERT_EQUAL(touch(0x5008, SHADOW_READ, 0).error_code, E_P);
+	CU_ASSERT_EQUAL(stats()->true_faults, 3);
+	done();
+}
+
+/* What the monitor itself reads or writes for the guest obeys SMAP too. */
+static void test_smap_applies_to_the_monitors_emulated_accesses(void)
+{
+	uint64_t gpa;
+	uint32_t err = 0;
+
+	boot(SHADOW_TRACE);
+	map4k(PD, PT, 0x5000, DATA, G_P | G_W | G_U);
+	paging_on(SIM_CR4_SMAP, SIM_CR0_WP);
+	CU_ASSERT_FALSE(shadow_translate(s.mmu, 0x5004, SHADOW_WRITE,
+					 SHADOW_SUPERVISOR, &gpa, &err));
+	CU_ASSERT_EQUAL(err, E_P | E_W);
+	CU_ASSERT(shadow_translate(s.mmu, 0x5004, SHADOW_WRITE,
+				   SHADOW_SUPERVISOR_AC, &gpa, &err));
+	CU_ASSERT_EQUAL(gpa, DATA + 4);
+	CU_ASSERT(shadow_translate(s.mmu, 0x5004, SHADOW_READ, SHADOW_USER,
+				   &gpa, &err));
+	done();
+}
+
+/*
+ * CR0.WP = 0 under SMAP: the kernel (with AC) may write a read-only user
+ * page, but the page may not become supervisor-only, or the kernel could
+ * then read it with AC clear.  The shadow keeps it user read-only and has
+ * the write emulated.
+ */
+static void test_wp0_under_smap_a_kernel_write_to_a_user_page_is_emulated(void)
+{
+	boot(SHADOW_TRACE);
+	map4k(PD, PT, 0x5000, DATA, G_P | G_U);
+	paging_on(SIM_CR4_SMAP, 0);
+	s.ac = true;
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_WRITE, 0).kind, OUT_OK);
+	CU_ASSERT_EQUAL(stats()->emulate_faults, 1);
+	CU_ASSERT_EQUAL(sim_peek32(&s, DATA), 0x04030201u);
+	CU_ASSERT(sim_peek32(&s, pte_at(PT, 0x5000)) & G_D);
+	CU_ASSERT_EQUAL(leaf(0x5000) & (SPTE_U | SPTE_W), SPTE_U);
+	s.ac = false;
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_READ, 0).error_code, E_P);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_READ, 3).kind, OUT_OK);
+	done();
+}
+
+/* Setting SMEP under WP = 0 takes away the kernel-writable switch. */
+static void test_wp0_smep_turned_on_ends_the_kernel_writable_switch(void)
+{
+	boot(SHADOW_TRACE);
+	map4k(PD, PT, 0x5000, DATA, G_P | G_U);
+	paging_on(0, 0);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_WRITE, 0).kind, OUT_OK);
+	CU_ASSERT_EQUAL(leaf(0x5000) & (SPTE_U | SPTE_W), SPTE_W);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_FETCH, 0).kind, OUT_OK);
+	sim_cr4(&s, SIM_CR4_SMEP);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_FETCH, 0).error_code,
+			E_P | E_ID);
+	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_WRITE, 0).kind, OUT_OK);
+	CU_ASSERT_EQUAL(leaf(0x5000) & SPTE_U, SPTE_U);
+	CU_ASSERT_EQUAL(stats()->emulate_faults, 1);
+	done();
+}
+
+static void test_paging_off_knows_no_smep_or_smap(void)
+{
+	boot(SHADOW_TRACE);
+	sim_cr4(&s, SIM_CR4_SMEP | SIM_CR4_SMAP);
+	CU_ASSERT_EQUAL(touch(0x123456, SHADOW_FETCH, 0).kind, OUT_OK);
+	CU_ASSERT_EQUAL(touch(0x123456, SHADOW_WRITE, 0).kind, OUT_OK);
+	done();
+}
+
 /* ---- large pages, MMIO and the edges of RAM --------------------------- */
 
 static void test_4mib_page_is_shadowed_as_two_2mib_entries(void)
@@ -285,8 +426,8 @@ static void test_pse36_page_above_4gib_is_mmio(void)
 	boot(SHADOW_TRACE);
 	sim_poke32(&s, pde_at(PD, 0x400000), 0 | 1u << 13 | G_PS | G_P | G_W);
 	paging_on(SIM_CR4_PSE, SIM_CR0_WP);
-	CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x400008, SHADOW_READ, 0, &f),
-			SHADOW_MMIO);
+	CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x400008, SHADOW_READ,
+					  SHADOW_SUPERVISOR, &f), SHADOW_MMIO);
 	CU_ASSERT_EQUAL(f.gpa, 0x100000008ull);
 	done();
 }
@@ -347,7 +488,8 @@ static void test_guest_page_tables_are_write_protected_and_writes_traced(void)
 	CU_ASSERT_EQUAL(touch(0x7000, SHADOW_READ, 0).kind, OUT_OK);
 	CU_ASSERT_FALSE(leaf(0x7000) & SPTE_W);         /* PT is traced */
 	CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x7000 + 0x14, SHADOW_WRITE,
-					  0, &f), SHADOW_TRACED_WRITE);
+					  SHADOW_SUPERVISOR, &f),
+			SHADOW_TRACED_WRITE);
 	CU_ASSERT_EQUAL(f.gpa, PT + 0x14);
 	/* The guest's store, emulated: PTE 5 now maps the next frame. */
 	CU_ASSERT_EQUAL(sim_access(&s, 0x7014, SHADOW_WRITE, 0, &v, 4).kind,
@@ -449,8 +591,8 @@ static void test_write_flooding_unshadows_a_table(void)
 	CU_ASSERT_EQUAL(stats()->flooded, 1);
 	CU_ASSERT_EQUAL(leaf(0x5000), 0);
 	/* No longer a traced table: the guest writes it directly. */
-	CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x407100, SHADOW_WRITE, 0, &f),
-			SHADOW_HIDDEN);
+	CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x407100, SHADOW_WRITE,
+					  SHADOW_SUPERVISOR, &f), SHADOW_HIDDEN);
 	CU_ASSERT(leaf(0x407000) & SPTE_W);
 	done();
 }
@@ -636,8 +778,8 @@ static void test_hybrid_lets_a_busy_table_go_out_of_sync_until_cr3_load(void)
 		guest_store32(PT + 0x200 + 4 * i, 0);
 	CU_ASSERT_EQUAL(stats()->pages_unsynced, 1);
 	/* Out of sync: the guest writes the table with no trace. */
-	CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x7000, SHADOW_WRITE, 0, &f),
-			SHADOW_HIDDEN);
+	CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x7000, SHADOW_WRITE,
+					  SHADOW_SUPERVISOR, &f), SHADOW_HIDDEN);
 	CU_ASSERT(leaf(0x7000) & SPTE_W);
 	sim_poke32(&s, pte_at(PT, 0x5000), (DATA + 0x1000) | G_P | G_W | G_A);
 	sim_cr3(&s, PD);
@@ -765,6 +907,20 @@ int main(void)
 		  "kernel write to a read-only page obeys CR0.WP"),
 		T(test_wp0_user_read_only_page_switches_between_kernel_and_user,
 		  "WP=0: a user read-only page switches between kernel and user"),
+		T(test_smep_kernel_fetch_from_a_user_page_is_a_true_fault_with_i_d,
+		  "SMEP: a kernel fetch from a user page is a true fault, I/D"),
+		T(test_with_smep_every_fetch_fault_reports_i_d,
+		  "with SMEP every fetch fault reports I/D"),
+		T(test_smap_kernel_data_access_to_a_user_page_faults_unless_ac,
+		  "SMAP: kernel data access to a user page faults unless AC"),
+		T(test_smap_applies_to_the_monitors_emulated_accesses,
+		  "SMAP applies to the monitor's emulated accesses"),
+		T(test_wp0_under_smap_a_kernel_write_to_a_user_page_is_emulated,
+		  "WP=0 under SMAP: a kernel write to a user page is emulated"),
+		T(test_wp0_smep_turned_on_ends_the_kernel_writable_switch,
+		  "WP=0: SMEP turned on ends the kernel-writable switch"),
+		T(test_paging_off_knows_no_smep_or_smap,
+		  "paging off knows no SMEP or SMAP"),
 		T(test_4mib_page_is_shadowed_as_two_2mib_entries,
 		  "4 MiB page shadowed as two 2 MiB entries"),
 		T(test_4mib_page_over_the_hole_is_shadowed_in_4kib_pieces,

@@ -12,6 +12,8 @@
  *                  write reaches shadow_emulated_write through the
  *                  guest-memory door; an instruction the emulator does not
  *                  know makes the shadow stop tracing that frame instead
+ *   emulate        the same, for a write no real entry can grant (CR0.WP
+ *                  clear under SMEP/SMAP); no fallback: the guest stops
  *   MMIO           the instruction is emulated against the device bus
  *
  * The guest-memory door (core/gmem.c) is connected here too: its guest
@@ -86,6 +88,24 @@ static void env_panic(void *ctx, const char *why)
 	panic("shadow MMU: %s", why);
 }
 
+/*
+ * Who paging says makes an access at CPL (0 or 3) while the guest is in the
+ * state V holds.  CPL 0 covers the guest kernel's own accesses and the
+ * implicit ones the monitor makes for the guest at either CPL (descriptor
+ * tables, the TSS, the frames of event delivery).  SMAP exempts a
+ * supervisor access only while the guest runs at CPL 0 with EFLAGS.AC set:
+ * so the SDM says for explicit accesses, and so QEMU 7.2, the reference,
+ * does for implicit ones too (the SDM never exempts those).
+ */
+static enum shadow_privilege privilege(const struct vcpu *v, int cpl)
+{
+	if (cpl == 3)
+		return SHADOW_USER;
+	if (guest_cpl(v) == 0 && (v->tf->rflags & FL_AC))
+		return SHADOW_SUPERVISOR_AC;
+	return SHADOW_SUPERVISOR;
+}
+
 /* gmem's walker: the guest's own page tables, through the shadow. */
 static enum gmem_status door_translate(void *ctx, gva_t gva,
 				       enum gmem_access access, int cpl,
@@ -94,9 +114,8 @@ static enum gmem_status door_translate(void *ctx, gva_t gva,
 	enum shadow_access a = access == GM_WRITE ? SHADOW_WRITE :
 			       access == GM_FETCH ? SHADOW_FETCH : SHADOW_READ;
 
-	(void)ctx;
-	return shadow_translate(the_shadow, gva, a, cpl, gpa, pf_error)
-		       ? GM_OK : GM_PAGE_FAULT;
+	return shadow_translate(the_shadow, gva, a, privilege(ctx, cpl), gpa,
+				pf_error) ? GM_OK : GM_PAGE_FAULT;
 }
 
 /* gmem's writes into guest RAM: the shadow must see each one. */
@@ -181,6 +200,7 @@ void paging_init(struct vcpu *v, uint64_t mib, enum shadow_policy policy,
 		.hole_start = VGA_HOLE_START, .hole_end = VGA_HOLE_END,
 		.translate = door_translate, .write_ram = door_write_ram,
 		.mmio_read = door_mmio_read, .mmio_write = door_mmio_write,
+		.ctx = v,
 	};
 	env_activate_root(NULL, shadow_root(the_shadow));
 	log_printf("monitor: shadow policy %s, budget %u frames\n",
@@ -246,7 +266,8 @@ void paging_page_fault(struct vcpu *v)
 		return;
 	}
 	switch (shadow_page_fault(the_shadow, (gva_t)cr2,
-				  fault_access(v->tf->error), guest_cpl(v), &f)) {
+				  fault_access(v->tf->error),
+				  privilege(v, guest_cpl(v)), &f)) {
 	case SHADOW_HIDDEN:
 		v->exit.cause = CAUSE_PF_HIDDEN;
 		trace_note(v, "shadow filled for 0x%08llx",
@@ -268,6 +289,15 @@ void paging_page_fault(struct vcpu *v)
 				   "untraced", (unsigned long long)f.gpa);
 			untrace_and_retry(v, (gpa_t)f.gpa);
 		}
+		break;
+	case SHADOW_EMULATE:
+		v->exit.cause = CAUSE_PF_HIDDEN;
+		trace_note(v, "kernel write to a read-only user page at "
+			   "0x%08llx emulated", (unsigned long long)cr2);
+		if (!emulate_faulting_insn(v))
+			guest_fatal(v, "a kernel write to a read-only user page "
+				    "(CR0.WP clear, CR4.SMEP/SMAP set) by an "
+				    "instruction the monitor cannot emulate");
 		break;
 	case SHADOW_MMIO:
 		v->exit.cause = CAUSE_PF_MMIO;
@@ -293,7 +323,8 @@ void paging_report(void)
 			      (unsigned long long)s->name)
 	log_printf("@stat shadow_policy %s\n", shadow_policy_name(the_policy));
 	STAT(hidden_faults); STAT(true_faults); STAT(mmio_faults);
-	STAT(traced_writes); STAT(emulated_writes); STAT(cr3_loads);
+	STAT(traced_writes); STAT(emulate_faults); STAT(emulated_writes);
+	STAT(cr3_loads);
 	STAT(root_hits); STAT(root_misses); STAT(cache_hits);
 	STAT(cache_misses); STAT(invlpgs); STAT(pages_built);
 	STAT(pages_zapped); STAT(pages_unsynced); STAT(pages_resynced);
