@@ -57,7 +57,7 @@ static void test_monitor_mode_boots_monitor_with_guest_as_module_0(void)
     };
 
     assert_argv(&c, "timeout|--foreground|-k|5|600|qemu-system-x86_64|"
-        "-machine|pc|-cpu|max|-m|448|-nodefaults|-display|none|-no-reboot|"
+        "-machine|pc|-cpu|max,-mpx,-pku,-pks|-m|448|-nodefaults|-display|none|-no-reboot|"
         "-kernel|/b/monitor.elf|-append|mem=256|"
         "-initrd|/b/guests/first.elf |-serial|stdio|"
         "-debugcon|file:/tmp/vmm-monitor-log-abc|"
@@ -75,7 +75,7 @@ static void test_monitor_mode_appends_cmdline_and_initrds(void)
     };
 
     assert_argv(&c, "timeout|--foreground|-k|5|3|/opt/q|"
-        "-machine|pc|-cpu|max|-m|208|-nodefaults|-display|none|-no-reboot|"
+        "-machine|pc|-cpu|max,-mpx,-pku,-pks|-m|208|-nodefaults|-display|none|-no-reboot|"
         "-kernel|m.elf|-append|mem=16|"
         "-initrd|g,,1.elf console=ttyS0 a,,b,/i/one,/i/two|-serial|stdio|"
         "-debugcon|file:/t/log|-device|isa-debug-exit,iobase=0xf4,iosize=4");
@@ -90,14 +90,14 @@ static void test_native_mode_boots_the_guest_itself(void)
     };
 
     assert_argv(&c, "timeout|--foreground|-k|5|0|qemu-system-x86_64|"
-        "-machine|pc|-cpu|max|-m|2048|-nodefaults|-display|none|-no-reboot|"
+        "-machine|pc|-cpu|max,-mpx,-pku,-pks|-m|2048|-nodefaults|-display|none|-no-reboot|"
         "-kernel|g.elf|-append|x=1|-serial|stdio|"
         "-device|isa-debug-exit,iobase=0xf4,iosize=4");
     c.initrds = two_initrds;
     c.n_initrds = 2;
     c.append = "";
     assert_argv(&c, "timeout|--foreground|-k|5|0|qemu-system-x86_64|"
-        "-machine|pc|-cpu|max|-m|2048|-nodefaults|-display|none|-no-reboot|"
+        "-machine|pc|-cpu|max,-mpx,-pku,-pks|-m|2048|-nodefaults|-display|none|-no-reboot|"
         "-kernel|g.elf|-append||-initrd|/i/one,/i/two|-serial|stdio|"
         "-device|isa-debug-exit,iobase=0xf4,iosize=4");
 }
@@ -114,7 +114,7 @@ static void test_disks_are_ide_primary_master_and_slave(void)
     };
 
     assert_argv(&c, "timeout|--foreground|-k|5|3|q|"
-        "-machine|pc|-cpu|max|-m|208|-nodefaults|-display|none|-no-reboot|"
+        "-machine|pc|-cpu|max,-mpx,-pku,-pks|-m|208|-nodefaults|-display|none|-no-reboot|"
         "-kernel|m.elf|-append|mem=16|-initrd|g.elf |-serial|stdio|"
         "-debugcon|file:/t/log|"
         "-drive|file=/d/a.img,format=raw,if=ide,index=0|"
@@ -123,7 +123,7 @@ static void test_disks_are_ide_primary_master_and_slave(void)
     c.native = true;
     c.disks[0] = NULL;
     assert_argv(&c, "timeout|--foreground|-k|5|3|q|"
-        "-machine|pc|-cpu|max|-m|16|-nodefaults|-display|none|-no-reboot|"
+        "-machine|pc|-cpu|max,-mpx,-pku,-pks|-m|16|-nodefaults|-display|none|-no-reboot|"
         "-kernel|g.elf|-append||-serial|stdio|"
         "-drive|file=/d/b,,1.img,format=raw,if=ide,index=1|"
         "-device|isa-debug-exit,iobase=0xf4,iosize=4");

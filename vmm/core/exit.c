@@ -14,7 +14,8 @@
  *   #DB (1)         the monitor's single step through an interrupt shadow
  *                   (core/vintr.c), else the guest's own: reflected, with
  *                   its DR6 status
- *   #UD (6)         reflected (stac/clac emulation is the CPU issue's)
+ *   #UD (6)         stac or clac at the guest's CPL 0: cpu/emulate.c;
+ *                   else reflected
  *   #SS, #TS        reflected with their error codes
  *   other 0-31      the guest's own exceptions (#DE, #BP, #OF, #BR, #NM,
  *                   #MF, #AC, #XM): reflected unchanged
@@ -112,6 +113,19 @@ static void exit_np(struct vcpu *v)
 	if (retry_after_gdt_refresh(v))
 		return;
 	reflect_exception(v, EXC_NP, true, (uint32_t)v->tf->error);
+}
+
+/*
+ * A #UD: stac and clac need CPL 0, so the guest kernel's fault at CPL 1;
+ * anything else (and bytes capstone does not know) is the guest's own.
+ */
+static void exit_ud(struct vcpu *v)
+{
+	struct decoded d;
+
+	if (decode_guest_insn(v, &d) == 0 && emulate_ud(v, &d) == EMU_DONE)
+		return;
+	reflect_exception(v, EXC_UD, false, 0);
 }
 
 /* An exception of the guest's own making: deliver it through its IDT. */
@@ -260,6 +274,9 @@ static void dispatch(struct vcpu *v, unsigned vector)
 		break;
 	case EXC_NP:
 		exit_np(v);
+		break;
+	case EXC_UD:
+		exit_ud(v);
 		break;
 	case EXC_DB:
 		exit_debug(v);

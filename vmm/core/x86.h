@@ -47,6 +47,20 @@
 #define CR0_CD (1u << 30)
 #define CR0_PG (1u << 31)
 
+/*
+ * CR4 (SDM vol. 3A, 2.5), the bits up to PKS ('-': none we name):
+ *
+ *   24  23  22   21   20  19   18    17    16  15   14   13   12   11
+ * +---+---+---+----+----+---+----+-----+----+---+----+----+----+----+
+ * |PKS|CET|PKE|SMAP|SMEP| - |OSXS|PCIDE|FSGS| - |SMXE|VMXE|LA57|UMIP|
+ * +---+---+---+----+----+---+----+-----+----+---+----+----+----+----+
+ *     10         9     8   7   6   5   4   3   2   1   0
+ * +----------+------+---+---+---+---+---+--+---+---+---+
+ * |OSXMMEXCPT|OSFXSR|PCE|PGE|MCE|PAE|PSE|DE|TSD|PVI|VME|
+ * +----------+------+---+---+---+---+---+--+---+---+---+
+ */
+#define CR4_VME        (1u << 0)
+#define CR4_PVI        (1u << 1)
 #define CR4_TSD        (1u << 2)
 #define CR4_DE         (1u << 3)
 #define CR4_PSE        (1u << 4)
@@ -57,7 +71,24 @@
 #define CR4_OSFXSR     (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
 #define CR4_UMIP       (1u << 11)
+#define CR4_LA57       (1u << 12)
+#define CR4_VMXE       (1u << 13)
+#define CR4_SMXE       (1u << 14)
 #define CR4_FSGSBASE   (1u << 16)
+#define CR4_PCIDE      (1u << 17)
+#define CR4_OSXSAVE    (1u << 18)
+#define CR4_SMEP       (1u << 20)
+#define CR4_SMAP       (1u << 21)
+#define CR4_PKE        (1u << 22)
+#define CR4_CET        (1u << 23)
+#define CR4_PKS        (1u << 24)
+
+/* XCR0 state components (SDM vol. 1, 13.1). */
+#define XCR0_X87       (1u << 0)
+#define XCR0_SSE       (1u << 1)
+#define XCR0_YMM       (1u << 2)
+#define XCR0_BNDREGS   (1u << 3)
+#define XCR0_BNDCSR    (1u << 4)
 
 #define MSR_EFER    0xc0000080
 #define MSR_FS_BASE 0xc0000100
@@ -172,6 +203,13 @@ static inline uint64_t read_cr4(void)
 static inline void write_cr4(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr4" : : "r"(v));
+}
+
+/* Load extended control register XCR (0: XCR0) with V; needs CR4.OSXSAVE. */
+static inline void xsetbv(uint32_t xcr, uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(xcr), "a"((uint32_t)v),
+			 "d"((uint32_t)(v >> 32)));
 }
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])

@@ -6,8 +6,12 @@
  * dispatcher hands it to the file that owns its mechanism:
  *
  *   here          cli sti in out ins outs, mov/pop/lss ss; hlt (vintr.c)
- *   system.c      control, descriptor-table, task registers, MSRs, caches
+ *   system.c      control, descriptor-table, task registers, MSRs, caches,
+ *                 xsetbv
  *   transfer.c    iret, retf, sysenter, sysexit, int n / int3 / into
+ *
+ * Two instructions raise #UD instead at CPL 1, stac and clac (system.c):
+ * emulate_ud takes them.
  *
  * Each handler does to the vcpu what the instruction would have done to a
  * real CPU at the guest's CPL - including the faults it would raise - and
@@ -305,6 +309,21 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 			    "or TSS: not supported yet");
 	v->exit.insn_id = 0;
 	return EMU_NOT_MINE;
+}
+
+/*
+ * A #UD from the guest has two possible causes: stac or clac at the guest
+ * kernel's CPL 0, which the real CPU refuses at CPL 1 (emulated), or an
+ * instruction the guest's own CPU would refuse too (reflected).
+ */
+enum emulate_result emulate_ud(struct vcpu *v, const struct decoded *d)
+{
+	switch (d->insn->id) {
+	case X86_INS_STAC: case X86_INS_CLAC:
+		return emulate_stac_clac(v, d);
+	default:
+		return EMU_NOT_MINE;
+	}
 }
 
 enum emulate_result emulate_np(struct vcpu *v, const struct decoded *d)

@@ -17,4 +17,7 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d);
 /* Handle the #NP raised by D: the guest kernel's return to user mode. */
 enum emulate_result emulate_np(struct vcpu *v, const struct decoded *d);
 
+/* Handle the #UD raised by D: stac or clac at the guest's CPL 0. */
+enum emulate_result emulate_ud(struct vcpu *v, const struct decoded *d);
+
 #endif

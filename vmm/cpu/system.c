@@ -15,15 +15,22 @@
  * DR7 stops the guest with a report (not virtualized yet).
  *
  * Real CR0 follows the guest's TS, EM, MP and AM, and real CR4 its TSD,
- * PCE, OSFXSR and OSXMMEXCPT, so the guest's own lazy FPU switching,
- * alignment checks, SSE enabling and counter restrictions work natively;
- * the monitor sets what its own SSE use needs around capstone only
- * (cpu/decode.c).  With TSD, rdtsc faults at CPL 1 too and is emulated.
+ * PCE, OSFXSR, OSXMMEXCPT and OSXSAVE (and XCR0), so the guest's own lazy
+ * FPU switching, alignment checks, SSE and XSAVE enabling and counter
+ * restrictions work natively; the monitor sets what its own SSE use needs
+ * around capstone only (cpu/decode.c).  With TSD, rdtsc faults at CPL 1 too
+ * and is emulated.  Real CR4.SMEP and SMAP follow the guest's while its
+ * paging is on: ring 1 is supervisor for paging, so the real CPU enforces
+ * the guest's rules, and the monitor only ever touches guest memory through
+ * its own supervisor mappings.  Every CR4 bit, and what the guest sees of
+ * it, is in the table "CR4 features" of docs/deprivileging.md.
  *
  * At virtual CPL 3 every instruction here except the UMIP-sensitive stores
  * (sgdt, sidt, sldt, str, smsw) raises #GP(0), as natively.  Those five
  * fault on the real CPU because the monitor enables UMIP for itself; for the
- * guest they fault only if its own CR4.UMIP is set.
+ * guest they fault only if its own CR4.UMIP is set.  stac and clac raise #UD
+ * at CPL 1 whatever CR4.SMAP says: the monitor does them for the guest
+ * kernel.
  */
 #include "system.h"
 
@@ -42,41 +49,108 @@
 #define DR6_FIXED   0xffff0ff0u
 #define DR7_FIXED   0x00000400u
 
-/* CR4 bits of the real CPU that follow the guest's. */
-#define CR4_GUEST_OWNED (CR4_TSD | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+/* CR4 bits of the real CPU that follow the guest's ... */
+#define CR4_GUEST_OWNED (CR4_TSD | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | \
+			 CR4_OSXSAVE)
+/* ... and those that follow it only while guest paging is on. */
+#define CR4_GUEST_PAGING (CR4_SMEP | CR4_SMAP)
+
+/*
+ * CR4 bits a CPU may offer that the monitor does not virtualize: VMX and SMX
+ * (no nested virtualization), protection keys and CET (they act on the
+ * real 4-level tables and registers the guest could reach unseen: wrpkru
+ * does not trap).  QEMU's model has none of them (vmm/host/qemu.c masks
+ * PKU and PKS); a guest on a CPU that offers one is stopped if it sets it.
+ */
+#define CR4_NOT_VIRTUALIZED (CR4_VMXE | CR4_SMXE | CR4_PKE | CR4_CET | \
+			     CR4_PKS)
 
 /* CR0 bits of the real CPU that follow the guest's. */
 #define CR0_GUEST_OWNED (CR0_MP | CR0_EM | CR0_TS | CR0_AM)
 
-/* CR4 bits a guest may set: those whose feature the CPU model reports. */
-static uint32_t cr4_allowed;
+/* CPUID bits the rules below depend on (SDM vol. 2, CPUID). */
+#define CPUID_1_ECX_VMX      (1u << 5)
+#define CPUID_1_ECX_SMX      (1u << 6)
+#define CPUID_1_ECX_XSAVE    (1u << 26)
+#define CPUID_7_EBX_FSGSBASE (1u << 0)
+#define CPUID_7_EBX_SMEP     (1u << 7)
+#define CPUID_7_EBX_SMAP     (1u << 20)
+#define CPUID_7_ECX_UMIP     (1u << 2)
+#define CPUID_7_ECX_PKU      (1u << 3)
+#define CPUID_7_ECX_CET_SS   (1u << 7)
+#define CPUID_7_ECX_LA57     (1u << 16)
+#define CPUID_7_ECX_PKS      (1u << 31)
 
-/* Build the set of CR4 bits the CPU's CPUID admits, as QEMU does. */
-static uint32_t cr4_bits_from_cpuid(void)
+/* What the CPU model offers the guest, read from CPUID once. */
+static struct {
+	uint32_t cr4_offered;       /* CR4 bits a mov to CR4 accepts */
+	bool smap;                  /* stac and clac exist */
+	uint64_t xcr0_offered;      /* XCR0 bits xsetbv accepts */
+} model;
+
+/*
+ * The CR4 bits a mov to CR4 accepts, as the reference CPU decides them
+ * (QEMU 7.2's cr4_reserved_bits): VME, PVI, TSD, DE, PSE, PAE, MCE, PGE,
+ * PCE, OSFXSR and OSXMMEXCPT always - VME and PVI even though its CPUID
+ * does not offer VME - and each newer bit if CPUID offers its feature.
+ * Any other bit raises #GP.
+ */
+static uint32_t cr4_offered_by_cpuid(const uint32_t l1[4], const uint32_t l7[4])
 {
-	uint32_t l1[4], l7[4];
-	uint32_t ok = CR4_TSD | CR4_DE | CR4_PCE;
+	uint32_t ok = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE |
+		      CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 
-	cpuid(1, 0, l1);
-	cpuid(7, 0, l7);
-	if (l1[3] & (1u << 1))  ok |= 1u << 0 | 1u << 1;    /* VME, PVI */
-	if (l1[3] & (1u << 3))  ok |= CR4_PSE;
-	if (l1[3] & (1u << 6))  ok |= CR4_PAE;
-	if (l1[3] & (1u << 7))  ok |= CR4_MCE;
-	if (l1[3] & (1u << 13)) ok |= CR4_PGE;
-	if (l1[3] & (1u << 24)) ok |= CR4_OSFXSR;
-	if (l1[3] & (1u << 25)) ok |= CR4_OSXMMEXCPT;
-	if (l1[2] & (1u << 26)) ok |= 1u << 18;             /* OSXSAVE */
-	if (l7[2] & (1u << 2))  ok |= CR4_UMIP;
-	if (l7[1] & (1u << 0))  ok |= CR4_FSGSBASE;
+	if (l1[2] & CPUID_1_ECX_VMX)      ok |= CR4_VMXE;
+	if (l1[2] & CPUID_1_ECX_SMX)      ok |= CR4_SMXE;
+	if (l1[2] & CPUID_1_ECX_XSAVE)    ok |= CR4_OSXSAVE;
+	if (l7[1] & CPUID_7_EBX_FSGSBASE) ok |= CR4_FSGSBASE;
+	if (l7[1] & CPUID_7_EBX_SMEP)     ok |= CR4_SMEP;
+	if (l7[1] & CPUID_7_EBX_SMAP)     ok |= CR4_SMAP;
+	if (l7[2] & CPUID_7_ECX_UMIP)     ok |= CR4_UMIP;
+	if (l7[2] & CPUID_7_ECX_PKU)      ok |= CR4_PKE;
+	if (l7[2] & CPUID_7_ECX_CET_SS)   ok |= CR4_CET;
+	if (l7[2] & CPUID_7_ECX_LA57)     ok |= CR4_LA57;
+	if (l7[2] & CPUID_7_ECX_PKS)      ok |= CR4_PKS;
 	return ok;
 }
 
-/* Load the real CR4 with the guest's share of it. */
+/*
+ * Read the CPU model: the CR4 bits, SMAP, and the XCR0 bits CPUID leaf 0xD
+ * offers - but for MPX's, which are not virtualized (its bounds
+ * configuration for CPL < 3 would be shared with the monitor's ring 0;
+ * QEMU's model is run without MPX).
+ */
+static void model_init(void)
+{
+	uint32_t l0[4], l1[4], l7[4] = { 0 }, ld[4] = { 0 };
+
+	cpuid(0, 0, l0);
+	cpuid(1, 0, l1);
+	if (l0[0] >= 7)
+		cpuid(7, 0, l7);
+	if (l0[0] >= 0xd && (l1[2] & CPUID_1_ECX_XSAVE))
+		cpuid(0xd, 0, ld);
+	model.cr4_offered = cr4_offered_by_cpuid(l1, l7);
+	model.smap = l7[1] & CPUID_7_EBX_SMAP;
+	model.xcr0_offered = ((uint64_t)ld[3] << 32 | ld[0]) &
+			     ~(uint64_t)(XCR0_BNDREGS | XCR0_BNDCSR);
+}
+
+/*
+ * Load the real CR4 with the guest's share of it: the bits it owns, and
+ * SMEP and SMAP while its paging is on (with paging off they mean nothing
+ * to the guest, but the real CPU would apply them to the shadow's identity
+ * map, which is all user pages).
+ */
 static void sync_real_cr4(const struct vcpu *v)
 {
-	write_cr4((read_cr4() & ~(uint64_t)CR4_GUEST_OWNED) |
-		  (v->cr4 & CR4_GUEST_OWNED));
+	uint64_t mask = CR4_GUEST_OWNED | CR4_GUEST_PAGING;
+	uint64_t now = read_cr4();
+	uint64_t want = (now & ~mask) | (v->cr4 & CR4_GUEST_OWNED) |
+			(v->cr0 & CR0_PG ? v->cr4 & CR4_GUEST_PAGING : 0);
+
+	if (want != now)
+		write_cr4(want);
 }
 
 void system_init(struct vcpu *v)
@@ -86,12 +160,11 @@ void system_init(struct vcpu *v)
 	sync_real_cr4(v);
 	v->dr[6] = DR6_FIXED;
 	v->dr[7] = DR7_FIXED;
-	v->cr4 = 0;
 	v->msr.apic_base = rdmsr(0x1b);
 	v->msr.pat = rdmsr(0x277);
 	v->msr.misc_enable = rdmsr(0x1a0);
 	v->msr.mtrr_def_type = rdmsr(0x2ff);
-	cr4_allowed = cr4_bits_from_cpuid();
+	model_init();
 }
 
 /* Load the real CR0 with the guest's share of it. */
@@ -110,9 +183,37 @@ static void set_cr0(struct vcpu *v, uint32_t val)
 			    "execution");
 	v->cr0 = val;
 	sync_real_cr0(v);
+	sync_real_cr4(v);                       /* SMEP/SMAP follow CR0.PG */
 	if (shadow_on_cr0_write(the_shadow, val))
-		guest_fatal(v, "CR0 0x%08x asks for a paging mode the shadow MMU "
-			    "does not implement (PAE)", val);
+		guest_fatal(v, "CR0 0x%08x turns on PAE paging (CR4.PAE is "
+			    "set), which the shadow MMU does not implement yet",
+			    val);
+}
+
+/*
+ * mov to CR4 (SDM vol. 2, MOV-Move to/from Control Registers): a bit the CPU
+ * model does not offer raises #GP (QEMU 7.2 itself hangs instead: see
+ * docs/deprivileging.md); one it offers but the monitor does not
+ * virtualize stops the guest; PAE with paging on stops it too (the shadow
+ * MMU has no PAE mode yet).  Every other bit is honoured: see the table
+ * "CR4 features" in docs/deprivileging.md.  False if #GP was reflected.
+ */
+static bool set_cr4(struct vcpu *v, uint32_t val)
+{
+	if (val & ~model.cr4_offered) {
+		reflect_gp0(v);
+		return false;
+	}
+	if (val & CR4_NOT_VIRTUALIZED)
+		guest_fatal(v, "CR4 0x%08x sets a feature the CPU offers but the "
+			    "monitor does not virtualize (VMX, SMX, protection "
+			    "keys or CET)", val);
+	v->cr4 = val;
+	sync_real_cr4(v);
+	if (shadow_on_cr4_write(the_shadow, val))
+		guest_fatal(v, "CR4 0x%08x turns on PAE paging, which the "
+			    "shadow MMU does not implement yet", val);
+	return true;
 }
 
 /* The number N of control register CRn, or -1. */
@@ -134,18 +235,8 @@ static enum emulate_result mov_to_cr(struct vcpu *v, const struct decoded *d,
 		shadow_on_cr3_load(the_shadow, val);
 		break;
 	case 4:
-		if (val & ~cr4_allowed)
-			return reflect_gp0(v);
-		if (val & ~(CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR |
-			    CR4_OSXMMEXCPT | CR4_TSD | CR4_DE | CR4_MCE |
-			    CR4_PCE))
-			guest_fatal(v, "CR4 0x%08x: a feature the monitor does "
-				    "not honour yet", val);
-		v->cr4 = val;
-		sync_real_cr4(v);
-		if (shadow_on_cr4_write(the_shadow, val))
-			guest_fatal(v, "CR4 0x%08x asks for a paging mode the "
-				    "shadow MMU does not implement (PAE)", val);
+		if (!set_cr4(v, val))
+			return EMU_DONE;
 		break;
 	default:
 		reflect_exception(v, EXC_UD, false, 0);
@@ -459,6 +550,49 @@ static enum emulate_result emulate_cache_tlb(struct vcpu *v,
 	return EMU_DONE;
 }
 
+/*
+ * xsetbv (SDM vol. 2, XSETBV; checks in the order of the reference CPU):
+ * #GP at CPL 3 (the CPU already said so: this is the guest's CPL 0); #UD
+ * without CR4.OSXSAVE; #GP for an XCR other than XCR0, for x87 cleared, for
+ * AVX without SSE, or for a component the model does not offer.  Then the
+ * real XCR0 becomes the guest's: it is guest-owned, as CR4.OSXSAVE is, so
+ * xgetbv, xsave and xrstor run natively on it.
+ */
+static enum emulate_result emulate_xsetbv(struct vcpu *v,
+					  const struct decoded *d)
+{
+	uint32_t xcr = (uint32_t)v->tf->rcx;
+	uint64_t val = (uint64_t)(uint32_t)v->tf->rdx << 32 |
+		       (uint32_t)v->tf->rax;
+
+	if (guest_cpl(v) != 0)
+		return reflect_gp0(v);
+	if (!(v->cr4 & CR4_OSXSAVE)) {
+		reflect_exception(v, EXC_UD, false, 0);
+		return EMU_DONE;
+	}
+	if (xcr != 0 || !(val & XCR0_X87) ||
+	    (val & (XCR0_SSE | XCR0_YMM)) == XCR0_YMM ||
+	    (val & ~model.xcr0_offered))
+		return reflect_gp0(v);
+	xsetbv(0, val);
+	advance(v, d);
+	return EMU_DONE;
+}
+
+enum emulate_result emulate_stac_clac(struct vcpu *v, const struct decoded *d)
+{
+	if (guest_cpl(v) != 0 || !model.smap)
+		return EMU_NOT_MINE;
+	v->exit.insn_id = d->insn->id;
+	if (d->insn->id == X86_INS_STAC)
+		v->tf->rflags |= FL_AC;
+	else
+		v->tf->rflags &= ~(uint64_t)FL_AC;
+	advance(v, d);
+	return EMU_DONE;
+}
+
 enum emulate_result emulate_system(struct vcpu *v, const struct decoded *d)
 {
 	v->exit.insn_id = d->insn->id;
@@ -491,6 +625,7 @@ enum emulate_result emulate_system(struct vcpu *v, const struct decoded *d)
 	case X86_INS_WRMSR:  return emulate_wrmsr(v, d);
 	case X86_INS_WBINVD: case X86_INS_INVD: case X86_INS_INVLPG:
 		return emulate_cache_tlb(v, d);
+	case X86_INS_XSETBV: return emulate_xsetbv(v, d);
 	default:
 		return EMU_NOT_MINE;
 	}

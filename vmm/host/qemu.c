@@ -15,13 +15,22 @@
  * modules 1, 2, ... The monitor's log goes to QEMU's debugcon (port 0xe9),
  * written to a file:
  *
- *   qemu -machine pc -cpu max -m <mem+192> -nodefaults -display none
+ *   qemu -machine pc -cpu max,-mpx,-pku,-pks -m <mem+192> -nodefaults
+ *        -display none
  *        -no-reboot -kernel monitor.elf -append "mem=<mem>"
  *        -initrd "<guest> <append>,<initrd1>,..." -serial stdio
  *        -debugcon file:<log>
  *        [-drive file=<hda>,format=raw,if=ide,index=0]
  *        [-drive file=<hdb>,format=raw,if=ide,index=1]
  *        -device isa-debug-exit,iobase=0xf4,iosize=4
+ *
+ * The CPU model is QEMU's "max" without the features the monitor does not
+ * virtualize and a guest could otherwise see in CPUID, which does not trap:
+ * MPX (its CPL<3 bounds configuration would be shared with the monitor's
+ * ring 0) and protection keys, user (PKU) and supervisor (PKS), which act
+ * on the real 4-level tables the guest runs on (wrpkru does not trap). The
+ * same model runs natively and under the monitor (docs/deprivileging.md,
+ * "CR4 features").
  *
  * Native mode boots the guest itself with -kernel/-append/-initrd. QEMU
  * splits the -initrd list at commas and reads ",," as one literal comma, so
@@ -54,6 +63,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The CPU model: see the top of this file. */
+#define QEMU_CPU_MODEL "max,-mpx,-pku,-pks"
 
 /* A growing argument vector. */
 struct argv_builder {
@@ -215,7 +227,7 @@ char **qemu_build_argv(const struct qemu_config *c)
     pushf(&b, "%u", c->timeout_s);
     push(&b, c->qemu);
     push(&b, "-machine"); push(&b, "pc");
-    push(&b, "-cpu"); push(&b, "max");
+    push(&b, "-cpu"); push(&b, QEMU_CPU_MODEL);
     if (c->native)
         push_native_mode(&b, c);
     else
