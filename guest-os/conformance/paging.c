@@ -239,10 +239,52 @@ void plant_return(uint32_t pa)
     *(volatile uint16_t *)pa = (uint16_t)FETCH_BYTES;
 }
 
+/*
+ * The stack pointer probe_call had before calling its function: a fault
+ * leaves the function's frame behind, and the resume path drops it.
+ */
+uint32_t probe_call_esp;
+
+__attribute__((noinline)) struct outcome probe_call(uint32_t (*fn)(void))
+{
+    uint32_t eax = 0;
+    uint32_t (*f)(void) = fn;
+
+    probe_start();
+    asm volatile("pushl %%ebx\n\t"
+                 "pushl %%esi\n\t"
+                 "pushl %%edi\n\t"
+                 "pushl %%ebp\n\t"
+                 "movl %%esp, probe_call_esp\n\t"
+                 "movl $1f, %[res]\n\t"
+                 "call *%[f]\n"
+                 "1:\tmovl probe_call_esp, %%esp\n\t"
+                 "popl %%ebp\n\t"
+                 "popl %%edi\n\t"
+                 "popl %%esi\n\t"
+                 "popl %%ebx\n\t"
+                 "movl $0, %[res]"
+                 : [res] "=m"(probe.resume), "+a"(eax), [f] "+c"(f)
+                 : : "edx", "cc", "memory");
+    return probe_result(eax);
+}
+
 /* ---- the machine -------------------------------------------------------- */
 
+void paging_guest_start(const char *name)
+{
+    uart_init();
+    pic_mask_all();
+    gdt_init();
+    idt_init();
+    for (uint32_t v = 0; v < EXCEPTIONS; v++)
+        trap_register(v, probe_fault);
+    user_setup();
+    kprintf("%s: conformance guest\n", name);
+}
+
 /* Identity map, one address space, paging on with CR0.WP; CR4 clear. */
-static void paging_on(void)
+void paging_on(void)
 {
     if ((uint32_t)__bss_end > FRAME_POOL) {
         kprintf("FAIL: the kernel reaches into the frame pool\n");
@@ -256,31 +298,4 @@ static void paging_on(void)
     kprintf("paging on: cr0 PG %u WP %u, cr3 is the directory: %s\n",
             read_cr0() >> 31, (read_cr0() & CR0_WP) != 0,
             read_cr3() == (uint32_t)main_space ? "yes" : "no");
-}
-
-void kmain(uint32_t magic, void *mbi)
-{
-    (void)magic;
-    (void)mbi;
-    uart_init();
-    pic_mask_all();
-    gdt_init();
-    idt_init();
-    for (uint32_t v = 0; v < EXCEPTIONS; v++)
-        trap_register(v, probe_fault);
-    user_setup();
-    kprintf("paging: conformance guest\n");
-    paging_on();
-    rights_4k();
-    rights_4m();
-    tlb_invlpg_and_cr3();
-    tlb_shared_table();
-    tlb_global_pages();
-    accessed_dirty();
-    fork_copy_on_write();
-    self_map();
-    entry_writes();
-    page_crossing();
-    kprintf("paging: done\n");
-    poweroff(0);
 }

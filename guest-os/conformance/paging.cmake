@@ -5,6 +5,7 @@
 # written by many instructions, and accesses that cross a page boundary.
 set(PAGING_GUEST_DIR ${CMAKE_CURRENT_LIST_DIR})
 guest_kernel(paging
+  ${PAGING_GUEST_DIR}/paging_main.c
   ${PAGING_GUEST_DIR}/paging.c
   ${PAGING_GUEST_DIR}/paging_user.c
   ${PAGING_GUEST_DIR}/paging_rights.c

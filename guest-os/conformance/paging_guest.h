@@ -10,6 +10,7 @@
  * only after invlpg, a CR3 load (non-global entries) or a CR4.PGE toggle
  * (everything), never through a possibly stale TLB entry.
  *
+ *   paging_main.c     the order of the sections
  *   paging.c          machine set-up, frames, address spaces, the probe
  *   paging_user.c     running a function at CPL 3 and coming back
  *   paging_rights.c   P, R/W, U/S of both levels x CPL x access x CR0.WP,
@@ -120,6 +121,14 @@ struct outcome probe_write(uint32_t va, uint32_t value);
 struct outcome probe_fetch(uint32_t va);
 #define FETCH_BYTES 0xe1ffu
 
+/*
+ * Call FN at the current CPL as a probe: a fault anywhere inside it is
+ * recorded, and execution resumes after the call with the stack and the
+ * callee-saved registers as they were (FN may clobber any register and
+ * ESP).  The outcome's value is the EAX it returns.
+ */
+struct outcome probe_call(uint32_t (*fn)(void));
+
 /* Print an outcome: "ok", "ok 0x...", or "#PF err 0xE cr2 0x...". */
 void outcome_print(struct outcome o, int with_value);
 
@@ -133,6 +142,16 @@ void plant_return(uint32_t pa);
  */
 struct trapframe;
 extern int (*page_fault_hook)(struct trapframe *tf, uint32_t cr2);
+
+/* ---- paging.c: the machine ---------------------------------------------- */
+
+/* Console, IDT with the probe on every exception, TSS; print the banner
+ * "NAME: conformance guest". */
+void paging_guest_start(const char *name);
+
+/* Identity map, one address space (main_space), paging on with CR0.WP;
+ * CR4 clear. */
+void paging_on(void);
 
 /* ---- paging_user.c ------------------------------------------------------ */
 
