@@ -136,6 +136,17 @@ static void model_init(void)
 			     ~(uint64_t)(XCR0_BNDREGS | XCR0_BNDCSR);
 }
 
+/*T:415 A CR4 feature, end to end: SMAP.  CPUID does not trap, so the
+ * guest sees SMAP offered and sets CR4.SMAP; the monitor sets the real bit
+ * too (below), and from then on the real CPU refuses the guest kernel's
+ * reads of user pages at CPL 1 - ring 1 is supervisor for paging - unless
+ * EFLAGS.AC is set.  The guest's stac and clac fault (#UD at CPL 1) and are
+ * emulated on that AC flag.  The refusal arrives as a #PF, which the shadow
+ * MMU's walk, applying SMAP itself, calls a true fault: the guest gets the
+ * #PF its own CPU would give.  And what the monitor reads or writes for the
+ * guest - an emulated sgdt, a traced page-table write - is judged by the
+ * same walk, with the guest's AC. */
+
 /*
  * Load the real CR4 with the guest's share of it: the bits it owns, and
  * SMEP and SMAP while its paging is on (with paging off they mean nothing
