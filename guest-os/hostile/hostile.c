@@ -24,8 +24,10 @@
  *   boot iret-null-cs iret-monitor-cs stale-ss gdt-null-gate ud-np
  *   gate-rpl3 lss np-user sse step tsd
  *
- * sysexit-bad must stop cleanly.  lar-user and conforming show differences
- * not fixed yet (listed in docs/deprivileging.md).
+ * sysexit-bad and conforming (an iret from the kernel into conforming
+ * code: not run by direct execution) must stop cleanly.  lar-user shows the
+ * one difference lar makes visible (P = 0 for user code while the kernel
+ * runs; listed in docs/deprivileging.md and checked by the segs guest).
  */
 #include "kernel.h"
 #include "multiboot.h"

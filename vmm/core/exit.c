@@ -72,15 +72,15 @@ _Noreturn void guest_fatal(struct vcpu *v, const char *fmt, ...)
 
 /*
  * A segment load faulted on a selector whose guest descriptor differs from
- * the real GDT's copy (the guest wrote it after its last lgdt): refresh the
- * slot and let the guest retry the instruction, instead of reflecting a
- * fault the guest would not see natively.
+ * the real table's copy (the guest wrote it after its last lgdt or lldt):
+ * refresh the slot and let the guest retry the instruction, instead of
+ * reflecting a fault the guest would not see natively.
  */
 static bool retry_after_gdt_refresh(struct vcpu *v)
 {
 	uint32_t err = (uint32_t)v->tf->error;
 
-	if (err == 0 || (err & (ERR_IDT | ERR_TI | ERR_EXT)))
+	if ((err & ~3u) == 0 || (err & (ERR_IDT | ERR_EXT)))
 		return false;
 	return segments_refresh_slot(v, (uint16_t)err);
 }
@@ -102,13 +102,27 @@ static void exit_gp(struct vcpu *v)
 		reflect_exception(v, EXC_GP, true, (uint32_t)v->tf->error);
 }
 
+/*
+ * #NP: in the guest kernel, most often its iret to user mode (user code is
+ * hidden while it runs), or a data-segment load of a hidden selector; both
+ * are completed as the CPU would.  Conforming code segments are hidden too,
+ * and a transfer into one is not run.  Otherwise the #NP is the guest's.
+ */
 static void exit_np(struct vcpu *v)
 {
 	struct decoded d;
 
-	if (guest_cpl(v) == 0 && decode_guest_insn(v, &d) == 0 &&
-	    emulate_np(v, &d) == EMU_DONE)
-		return;
+	if (guest_cpl(v) == 0 && decode_guest_insn(v, &d) == 0) {
+		if (segments_load_hidden_data(v, &d))
+			return;
+		if (segments_hidden_conforming((uint16_t)v->tf->error))
+			guest_fatal(v, "transfer from the kernel to conforming "
+				    "code segment 0x%llx: conforming code is "
+				    "not run by direct execution",
+				    (unsigned long long)v->tf->error);
+		if (emulate_np(v, &d) == EMU_DONE)
+			return;
+	}
 	if (retry_after_gdt_refresh(v))
 		return;
 	reflect_exception(v, EXC_NP, true, (uint32_t)v->tf->error);

@@ -104,15 +104,20 @@ static void sync_real_cr0(const struct vcpu *v)
 /* Set CR0 to VAL as mov/lmsw/clts would, or stop for modes not run. */
 static void set_cr0(struct vcpu *v, uint32_t val)
 {
+	bool paging_changed;
+
 	val |= CR0_ET;
 	if (!(val & CR0_PE))
 		guest_fatal(v, "CR0.PE cleared: real mode is not run by direct "
 			    "execution");
+	paging_changed = (v->cr0 ^ val) & CR0_PG;
 	v->cr0 = val;
 	sync_real_cr0(v);
 	if (shadow_on_cr0_write(the_shadow, val))
 		guest_fatal(v, "CR0 0x%08x asks for a paging mode the shadow MMU "
 			    "does not implement (PAE)", val);
+	if (paging_changed)
+		segments_paging_changed(v);
 }
 
 /* The number N of control register CRn, or -1. */
@@ -132,6 +137,7 @@ static enum emulate_result mov_to_cr(struct vcpu *v, const struct decoded *d,
 	case 3:
 		v->cr3 = val;
 		shadow_on_cr3_load(the_shadow, val);
+		segments_paging_changed(v);
 		break;
 	case 4:
 		if (val & ~cr4_allowed)
@@ -287,7 +293,7 @@ static enum emulate_result emulate_store(struct vcpu *v, const struct decoded *d
 		if (guest_write(v, mem_operand_address(v, dst), pd, 6))
 			advance(v, d);
 		return EMU_DONE;
-	case X86_INS_SLDT: val = v->ldtr; break;
+	case X86_INS_SLDT: val = v->ldtr.sel; break;
 	case X86_INS_STR:  val = v->tr.sel; break;
 	default:           val = v->cr0; break;        /* smsw */
 	}
@@ -356,11 +362,8 @@ static enum emulate_result emulate_lldt(struct vcpu *v, const struct decoded *d)
 		return reflect_gp0(v);
 	if (!operand_read(v, &d->x86->operands[0], 2, &sel))
 		return EMU_DONE;
-	if (SEL_INDEX(sel) != 0)
-		guest_fatal(v, "lldt 0x%04x: local descriptor tables are not "
-			    "shadowed yet", sel);
-	v->ldtr = 0;
-	advance(v, d);
+	if (segments_load_ldt(v, (uint16_t)sel) == 0)
+		advance(v, d);
 	return EMU_DONE;
 }
 

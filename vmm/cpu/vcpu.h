@@ -45,7 +45,10 @@ struct vcpu {
 	struct dtr gdtr, idtr;
 	uint16_t stale_cs, stale_ss;    /* selectors parked in the stale slots */
 	uint32_t dr[8];                 /* debug registers (DR4/5 unused) */
-	uint16_t ldtr;                  /* only the null LDT so far */
+	struct {
+		uint16_t sel;           /* 0: no LDT */
+		uint32_t base, limit;
+	} ldtr;                         /* the guest's LDT register */
 	struct {
 		uint16_t sel;
 		uint32_t base, limit;
