@@ -190,11 +190,14 @@ static void dispatch(struct vcpu *v, unsigned vector);
 /*
  * An instruction the monitor emulated while the guest had EFLAGS.TF set
  * ends with a single-step trap, as it would natively: #DB after it, DR6.BS
- * set.  (Instructions the guest runs itself trap on the real CPU.)
+ * set.  (Instructions the guest runs itself trap on the real CPU.)  After
+ * `mov ss` and `pop ss` the trap waits one instruction (SDM vol. 3A
+ * 6.8.3): the guest resumes with TF still set, and the real CPU raises it
+ * after the next instruction.
  */
 static void single_step_trap(struct vcpu *v)
 {
-	if (!v->exit.stepped || !v->exit.guest_tf)
+	if (!v->exit.stepped || !v->exit.guest_tf || v->exit.db_held)
 		return;
 	v->dr[6] |= DR6_BS;
 	reflect_exception(v, EXC_DB, false, 0);

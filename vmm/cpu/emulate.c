@@ -191,6 +191,7 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 			v->tf->rsp = esp + 4;
 			advance(v, d);
 			vintr_after_sti(v);     /* pop ss shields one insn */
+			v->exit.db_held = true; /* ... from #DB too */
 		}
 		return EMU_DONE;
 	}
@@ -200,6 +201,7 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 	if (segments_load_ss(v, (uint16_t)sel) == 0) {
 		advance(v, d);
 		vintr_after_sti(v);             /* mov ss shields one insn */
+		v->exit.db_held = true;         /* ... from #DB too */
 	}
 	return EMU_DONE;
 }

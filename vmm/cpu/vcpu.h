@@ -33,6 +33,8 @@ struct exit_info {
 	uint32_t eip;               /* guest EIP when the exit began */
 	bool stepped;               /* an instruction was emulated to its end */
 	bool guest_tf;              /* the guest's EFLAGS.TF when it began */
+	bool db_held;               /* a mov/pop ss: its single-step trap
+				       waits for the next instruction */
 	int cpl;                    /* guest CPL then */
 	uint64_t start_tsc;
 	bool in_progress;           /* not yet charged (see exit_account) */
