@@ -258,7 +258,7 @@ static bool virtualization_fault_not_yet_emulated(const struct vcpu *v,
 	if (guest_cpl(v) != 0)
 		return false;       /* at CPL 3 the guest's #GP is genuine */
 	switch (d->insn->id) {
-	case X86_INS_RDPMC: case X86_INS_IRET:
+	case X86_INS_RDPMC:
 		return true;
 	default:
 		return false;
@@ -287,7 +287,8 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
 	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
 		return emulate_string_io(v, d);
-	case X86_INS_IRETD: return emulate_iret(v, d);
+	case X86_INS_IRET: case X86_INS_IRETD:
+		return emulate_iret(v, d);
 	case X86_INS_RETF:  return emulate_retf(v, d);
 	case X86_INS_SYSENTER:
 		return guest_cpl(v) == 3 ? emulate_sysenter(v, d) : reflect_gp0(v);
@@ -313,7 +314,7 @@ enum emulate_result emulate_np(struct vcpu *v, const struct decoded *d)
 {
 	if (guest_cpl(v) != 0)
 		return EMU_NOT_MINE;
-	if (d->insn->id == X86_INS_IRETD)
+	if (d->insn->id == X86_INS_IRET || d->insn->id == X86_INS_IRETD)
 		return emulate_iret(v, d);
 	if (d->insn->id == X86_INS_RETF)
 		return emulate_retf(v, d);
