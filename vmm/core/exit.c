@@ -30,6 +30,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "../cpu/debugreg.h"
 #include "../cpu/decode.h"
 #include "../cpu/emulate.h"
 #include "../cpu/interrupts.h"
@@ -184,22 +185,22 @@ void exit_account(void)
 
 static void dispatch(struct vcpu *v, unsigned vector);
 
-#define DR6_BS (1u << 14)           /* single-step trap */
-#define DR6_B0_B3 0xfu              /* breakpoint conditions */
-
 /*
- * An instruction the monitor emulated while the guest had EFLAGS.TF set
- * ends with a single-step trap, as it would natively: #DB after it, DR6.BS
- * set.  (Instructions the guest runs itself trap on the real CPU.)  After
- * `mov ss` and `pop ss` the trap waits one instruction (SDM vol. 3A
- * 6.8.3): the guest resumes with TF still set, and the real CPU raises it
- * after the next instruction.
+ * The debug traps of an instruction the monitor emulated, as the CPU would
+ * raise them after it: a single-step trap (DR6.BS) if the guest had
+ * EFLAGS.TF set, and the data and I/O breakpoints its accesses hit (DR6
+ * B0-B3, debugreg.h) - one #DB for all.  (Instructions the guest runs
+ * itself trap on the real CPU.)  After `mov ss` and `pop ss` the
+ * single-step trap waits one instruction (SDM vol. 3A 6.8.3): the guest
+ * resumes with TF still set, and the real CPU raises it after the next.
  */
-static void single_step_trap(struct vcpu *v)
+static void debug_traps(struct vcpu *v)
 {
-	if (!v->exit.stepped || !v->exit.guest_tf || v->exit.db_held)
+	bool step = v->exit.guest_tf && !v->exit.db_held;
+
+	if (!v->exit.stepped || (!step && !v->exit.db_hits))
 		return;
-	v->dr[6] |= DR6_BS;
+	v->dr[6] |= v->exit.db_hits | (step ? DR6_BS : 0);
 	reflect_exception(v, EXC_DB, false, 0);
 }
 
@@ -254,7 +255,7 @@ void trap_entry(struct trap_frame *tf)
 		v->exit.cause = CAUSE_IRQ_WINDOW;
 	else
 		dispatch(v, vector);
-	single_step_trap(v);
+	debug_traps(v);
 	vintr_before_resume(v);
 	segments_prepare_return(v);
 	exit_account();

@@ -27,6 +27,7 @@
 #include "../core/account.h"
 #include "../core/vintr.h"
 #include "../dev/bus.h"
+#include "debugreg.h"
 #include "descriptor.h"
 #include "interrupts.h"
 #include "operands.h"
@@ -87,6 +88,14 @@ static uint16_t io_port(const struct vcpu *v, const cs_x86_op *op)
 	return (uint16_t)reg_read(v, X86_REG_DX);
 }
 
+/* The monitor performs every in and out: the guest's I/O breakpoints
+ * (CR4.DE) are checked here (debugreg.h). */
+static void note_io(struct vcpu *v, uint16_t port, unsigned size)
+{
+	if (v->dr[7] & DR7_ENABLES)
+		v->exit.db_hits |= dr_io_hits(v->dr, v->cr4, port, size);
+}
+
 static enum emulate_result emulate_in(struct vcpu *v, const struct decoded *d)
 {
 	const cs_x86_op *dst = &d->x86->operands[0];
@@ -95,6 +104,7 @@ static enum emulate_result emulate_in(struct vcpu *v, const struct decoded *d)
 		return reflect_gp0(v);
 	reg_write(v, dst->reg,
 		  bus_port_read(io_port(v, &d->x86->operands[1]), dst->size));
+	note_io(v, io_port(v, &d->x86->operands[1]), dst->size);
 	advance(v, d);
 	return EMU_DONE;
 }
@@ -108,6 +118,7 @@ static enum emulate_result emulate_out(struct vcpu *v, const struct decoded *d)
 		return reflect_gp0(v);
 	/* Advance first: the exit port's write never returns. */
 	advance(v, d);
+	note_io(v, port, src->size);
 	bus_port_write(port, src->size, reg_read(v, src->reg));
 	return EMU_DONE;
 }
@@ -144,6 +155,7 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 			if (!guest_write(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
 			val = bus_port_read(port, size);
+			note_io(v, port, size);
 			if (!guest_write(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
 			v->tf->rdi = (uint32_t)(v->tf->rdi + step);
@@ -151,6 +163,7 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 			if (!guest_read(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
 			bus_port_write(port, size, val);
+			note_io(v, port, size);
 			v->tf->rsi = (uint32_t)(v->tf->rsi + step);
 		}
 		if (!rep)

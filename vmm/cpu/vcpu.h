@@ -35,6 +35,8 @@ struct exit_info {
 	bool guest_tf;              /* the guest's EFLAGS.TF when it began */
 	bool db_held;               /* a mov/pop ss: its single-step trap
 				       waits for the next instruction */
+	uint32_t db_hits;           /* DR6 B0-B3: breakpoints the accesses
+				       the monitor made for it hit */
 	int cpl;                    /* guest CPL then */
 	uint64_t start_tsc;
 	bool in_progress;           /* not yet charged (see exit_account) */
