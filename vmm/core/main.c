@@ -162,7 +162,7 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	guest_boot(v, mbi);
 	cmdline_word(cmdline, "descriptors", word, sizeof(word));
 	if (!word[0])
-		desc = DESC_TRACE;          /* measured: docs/deprivileging.md */
+		desc = DESC_HYBRID;         /* measured: docs/deprivileging.md */
 	else if (desc_policy_from_name(word, &desc))
 		panic("unknown descriptor policy \"%s\"", word);
 	segments_set_policy(v, desc);

@@ -13,7 +13,8 @@
  *    the guest has written since, over an absent slot, is picked up and the
  *    load retried).  A guest that rewrites a *valid* descriptor in place and
  *    reloads DS/ES/FS/GS without a new `lgdt` still gets the old one.
- *  - traces (DESC_TRACE): the same, and the guest frames holding the two
+ *  - traces (DESC_TRACE, and DESC_HYBRID until it gives a table's trace up,
+ *    see segments_guest_wrote): the same, and the guest frames holding the two
  *    tables are watched by the shadow MMU (write-protected in every shadow,
  *    the paging-off one too); each write is emulated and the slots it
  *    touched are re-synced.  The frames are those the tables' linear
@@ -70,7 +71,17 @@ static unsigned mirrored[2];
 /* Entries the real LDTR covers now (0: the null LDT). */
 static unsigned real_ldt_slots;
 
-static enum desc_policy desc_policy = DESC_TRACE;
+static enum desc_policy desc_policy = DESC_HYBRID;
+
+/*
+ * DESC_HYBRID: watched writes in a row to a table's frames that changed no
+ * code or data descriptor (other data sharing the page, a TSS descriptor
+ * that ltr will read anyway), and whether the table's trace was dropped
+ * for that reason (until its next lgdt or lldt).
+ */
+#define DESC_IDLE_WRITES 64
+static unsigned idle_writes[2];
+static bool trace_dropped[2];
 
 /*
  * The guest frames under a descriptor table, while DESC_TRACE watches them:
@@ -362,7 +373,7 @@ static bool watch_table(struct vcpu *v, unsigned ti, bool present,
 	struct table_watch *w = &watches[ti], now = { .lin = base & ~0xfffu };
 	bool changed;
 
-	if (present && desc_policy == DESC_TRACE) {
+	if (present && desc_policy != DESC_SYNC && !trace_dropped[ti]) {
 		uint64_t last = (uint64_t)base + (limit > 0xffff ? 0xffff : limit);
 
 		now.pages = (unsigned)((last >> 12) - (base >> 12) + 1);
@@ -411,15 +422,18 @@ static void watch_ldt(struct vcpu *v)
  * with the same sanitizing, hiding and parking as at lgdt.  Writes to the
  * rest of such a frame (a kernel's GDT often shares its page with other
  * data) cost an exit and change nothing: the price of exactness, measured
- * in docs/deprivileging.md. */
-static void refresh_written(struct vcpu *v, unsigned ti, uint64_t gpa,
-			    size_t len)
+ * in docs/deprivileging.md.  Returns whether the write fell on the
+ * table's frames (*TOUCHED) and changed a real descriptor. */
+static bool refresh_written(struct vcpu *v, unsigned ti, uint64_t gpa,
+			    size_t len, bool *touched)
 {
 	const struct table_watch *w = &watches[ti];
 	uint32_t base, limit;
+	bool changed = false;
 
+	*touched = false;
 	if (!guest_table(v, ti, &base, &limit))
-		return;
+		return false;
 	for (unsigned p = 0; p < w->pages; p++) {
 		uint64_t frame = w->frame[p], from, to;
 		uint32_t lin_from, lin_to;
@@ -427,6 +441,7 @@ static void refresh_written(struct vcpu *v, unsigned ti, uint64_t gpa,
 		if (frame == NO_FRAME || gpa + len <= frame ||
 		    gpa >= frame + 4096)
 			continue;
+		*touched = true;
 		from = gpa > frame ? gpa : frame;
 		to = gpa + len < frame + 4096 ? gpa + len : frame + 4096;
 		lin_from = w->lin + p * 4096u + (uint32_t)(from - frame);
@@ -436,21 +451,50 @@ static void refresh_written(struct vcpu *v, unsigned ti, uint64_t gpa,
 		lin_from = lin_from < base ? base : lin_from;
 		for (uint32_t i = (lin_from - base) / 8;
 		     i <= (lin_to - 1 - base) / 8 && i * 8u + 7 <= limit; i++)
-			segments_refresh_slot(v, (uint16_t)(i * 8 | ti << 2));
+			changed |= segments_refresh_slot(v,
+						(uint16_t)(i * 8 | ti << 2));
+	}
+	return changed;
+}
+
+/*T:146 Hybrid descriptor traces.  Only a code or data descriptor that
+ * changes under the guest and is reloaded without a fault needs a trace;
+ * a TSS descriptor is read by ltr, and the rest of the page is not the
+ * table at all.  So under DESC_HYBRID a table whose frames take
+ * DESC_IDLE_WRITES writes in a row that change no real descriptor stops
+ * being traced until its next lgdt or lldt: a kernel that keeps hot data
+ * next to its GDT (xv6's struct cpu) then pays for 64 exits, not for
+ * every lock it takes. */
+void segments_guest_wrote(struct vcpu *v, uint64_t gpa, size_t len)
+{
+	if (desc_policy == DESC_SYNC)
+		return;
+	for (unsigned ti = 0; ti < 2; ti++) {
+		bool touched;
+
+		if (refresh_written(v, ti, gpa, len, &touched)) {
+			idle_writes[ti] = 0;
+		} else if (touched && desc_policy == DESC_HYBRID &&
+			   ++idle_writes[ti] >= DESC_IDLE_WRITES) {
+			trace_dropped[ti] = true;
+			watch_table(v, ti, false, 0, 0);
+			log_printf("segments: %s trace dropped after %u writes "
+				   "that changed no descriptor\n",
+				   ti ? "LDT" : "GDT", DESC_IDLE_WRITES);
+		}
 	}
 }
 
-void segments_guest_wrote(struct vcpu *v, uint64_t gpa, size_t len)
+/* A new table (lgdt, lldt): traced again, from a clean count. */
+static void rearm_trace(unsigned ti)
 {
-	if (desc_policy != DESC_TRACE)
-		return;
-	refresh_written(v, 0, gpa, len);
-	refresh_written(v, 1, gpa, len);
+	trace_dropped[ti] = false;
+	idle_writes[ti] = 0;
 }
 
 void segments_paging_changed(struct vcpu *v)
 {
-	if (desc_policy != DESC_TRACE)
+	if (desc_policy == DESC_SYNC)
 		return;
 	if (watch_table(v, 0, true, v->gdtr.base, v->gdtr.limit))
 		sync_table(v, 0, gdt_slots(v));
@@ -479,7 +523,8 @@ enum desc_policy segments_policy(void)
 
 const char *desc_policy_name(enum desc_policy policy)
 {
-	return policy == DESC_TRACE ? "trace" : "sync";
+	return policy == DESC_TRACE ? "trace" :
+	       policy == DESC_HYBRID ? "hybrid" : "sync";
 }
 
 int desc_policy_from_name(const char *name, enum desc_policy *policy)
@@ -488,6 +533,8 @@ int desc_policy_from_name(const char *name, enum desc_policy *policy)
 		*policy = DESC_TRACE;
 	else if (!strcmp(name, "sync"))
 		*policy = DESC_SYNC;
+	else if (!strcmp(name, "hybrid"))
+		*policy = DESC_HYBRID;
 	else
 		return -1;
 	return 0;
@@ -499,9 +546,10 @@ int desc_policy_from_name(const char *name, enum desc_policy *policy)
  * DPL 0 becomes DPL 1, no 64-bit code, no system descriptors.  A loaded CS
  * or SS whose descriptor the new table changes is parked first (see the top
  * of this file), because every return to the guest reloads CS and SS.
- * Under DESC_TRACE the new table's frames are watched from now on. */
+ * Traced, the new table's frames are watched from now on. */
 void segments_sync_gdt(struct vcpu *v)
 {
+	rearm_trace(0);
 	sync_table(v, 0, gdt_slots(v));
 	watch_gdt(v);
 }
@@ -541,6 +589,7 @@ int segments_load_ldt(struct vcpu *v, uint16_t sel)
 		v->ldtr.base = desc_base(d);
 		v->ldtr.limit = desc_limit(d);
 	}
+	rearm_trace(1);
 	sync_ldt_table(v);
 	watch_ldt(v);
 	return 0;

@@ -45,10 +45,13 @@ extern uint64_t real_ldt[LDT_SLOTS];
  *               place and reloaded without a fault.
  *   DESC_TRACE  also watch the frames that hold the guest's GDT and LDT
  *               (write-protected in every shadow): each write is emulated
- *               and the slots it touched are re-synced.  Exact, once paging
- *               is on; costs an exit per write to those frames.
+ *               and the slots it touched are re-synced.  Exact, paging on
+ *               or off; costs an exit per write to those frames.
+ *   DESC_HYBRID TRACE, but a table whose frames take many writes in a row
+ *               that change no code or data descriptor goes back to
+ *               DESC_SYNC until its next lgdt/lldt.  The default.
  */
-enum desc_policy { DESC_SYNC, DESC_TRACE };
+enum desc_policy { DESC_SYNC, DESC_TRACE, DESC_HYBRID };
 
 void segments_set_policy(struct vcpu *v, enum desc_policy policy);
 enum desc_policy segments_policy(void);

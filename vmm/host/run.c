@@ -125,10 +125,13 @@ void run_usage(FILE *out)
 "                        default, as measured in docs/shadow-paging.md)\n"
 "  --descriptors P       how the real GDT and LDT stay coherent with the\n"
 "                        guest's: trace (write-protect the frames holding\n"
-"                        them and re-read each descriptor written; exact; the\n"
-"                        default) or sync (re-read only at lgdt, lldt, ltr,\n"
-"                        mov ss and faulting segment loads; see\n"
-"                        docs/deprivileging.md for what each costs)\n"
+"                        them and re-read each descriptor written: exact),\n"
+"                        sync (re-read only at lgdt, lldt, ltr, mov ss and\n"
+"                        faulting segment loads), or hybrid (trace, but stop\n"
+"                        tracing a table whose page takes 64 writes in a row\n"
+"                        that change no descriptor, until its next lgdt or\n"
+"                        lldt; the default). docs/deprivileging.md has what\n"
+"                        each costs\n"
 "  --shadow-mem MiB      memory for shadow page tables, 1..256 (default 8);\n"
 "                        when full, the least recently used are dropped\n"
 "  --timeout S           stop the guest after S seconds (default %d; 0: never)\n"
@@ -269,10 +272,11 @@ static int apply_option(struct run_options *o, int c, const char *arg,
         return snprintf(err, errlen, "--policy %s: want trace, lazy or "
                         "hybrid", arg), VMM_EXIT_USAGE;
     case OPT_DESCRIPTORS:
-        if (!strcmp(arg, "trace") || !strcmp(arg, "sync"))
+        if (!strcmp(arg, "trace") || !strcmp(arg, "sync") ||
+            !strcmp(arg, "hybrid"))
             return o->descriptors = arg, 0;
-        return snprintf(err, errlen, "--descriptors %s: want trace or sync",
-                        arg), VMM_EXIT_USAGE;
+        return snprintf(err, errlen, "--descriptors %s: want trace, sync or "
+                        "hybrid", arg), VMM_EXIT_USAGE;
     case OPT_SHADOW_MEM:
         if (parse_uint(arg, 1, 256, &o->shadow_mem_mib))
             return 0;
