@@ -334,7 +334,8 @@ static const char *check_frame(struct shadow_mmu *mmu, gfn_t gfn,
 		return fi->shadowed || fi->traced || fi->rmap ?
 			FAIL(mmu, "hole frame 0x%x traced or mapped", gfn) :
 			NULL;
-	traced = shadowed && policy_traces(mmu) && !fi->unsync;
+	traced = (shadowed && policy_traces(mmu) && !fi->unsync) ||
+		 fi->watched;
 	*unsync += fi->unsync;
 	if (shadowed != fi->shadowed || pd != fi->shadowed_pd ||
 	    traced != !!fi->traced || (fi->unsync && (!shadowed || pd)))

@@ -80,7 +80,10 @@ enum shadow_fault_kind shadow_page_fault(struct shadow_mmu *mmu, gva_t gva,
 		if (access == SHADOW_WRITE && frame_is_traced(mmu, w.gpa >> 12)) {
 			out->kind = SHADOW_TRACED_WRITE;
 			out->gpa = w.gpa;
-			mmu->stats.traced_writes++;
+			if (shadow_frame_watched(mmu, w.gpa))
+				mmu->stats.watched_writes++;
+			else
+				mmu->stats.traced_writes++;
 		} else if (access == SHADOW_WRITE &&
 			   !(leaf_rights(mmu, &w) & ACC_W)) {
 			out->kind = SHADOW_EMULATE;

@@ -198,6 +198,7 @@ struct frame_info {
 	uint16_t writes;            /* HYBRID: emulated writes since last sync */
 	uint8_t traced;             /* write-protected in every shadow */
 	uint8_t unsync;
+	uint8_t watched;            /* watches on it (shadow_watch_frame) */
 };
 
 /* ... and about one 2 MiB region of guest-physical memory. */
@@ -314,6 +315,11 @@ void frame_shadowed(struct shadow_mmu *mmu, struct shadow_page *sp);
 void frame_unshadowed(struct shadow_mmu *mmu, struct shadow_page *sp);
 void frame_trace(struct shadow_mmu *mmu, gfn_t gfn);
 void frame_untrace(struct shadow_mmu *mmu, gfn_t gfn);
+
+/* paging_off.c */
+void shadow_paging_off_protect(const struct shadow_env *env,
+			       const struct shadow_guest_ram *ram,
+			       shadow_hpa_t pdpt, uint64_t gpa, bool ro);
 
 /* policy.c */
 void frame_unsync(struct shadow_mmu *mmu, gfn_t gfn);

@@ -11,10 +11,8 @@
  *
  *   PDPT (4 entries, 1 GiB each) -> PD (512 x 2 MiB) -> PT (512 x 4 KiB)
  */
-#include "shadow.h"
+#include "mmu.h"
 
-#define PAGE_4K  0x1000ull
-#define PAGE_2M  0x200000ull
 #define PAGE_1G  0x40000000ull
 #define ENTRIES  512
 
@@ -67,4 +65,32 @@ shadow_hpa_t shadow_build_paging_off(const struct shadow_env *env,
 		spdpte[g] = pd | SPTE_P | SPTE_W | SPTE_U;
 	}
 	return pdpt;
+}
+
+/*
+ * Make guest frame GPA read-only (RO) or writable again in the paging-off
+ * shadow PDPT: a watched frame (trace.c) must fault on writes with paging
+ * off too.  A 2 MiB leaf over it is split into 4 KiB leaves for good.
+ */
+void shadow_paging_off_protect(const struct shadow_env *env,
+			       const struct shadow_guest_ram *ram,
+			       shadow_hpa_t pdpt, uint64_t gpa, bool ro)
+{
+	uint64_t *spdpte = env->hpa_ptr(pdpt), *spde, *spte;
+	unsigned g = (unsigned)(gpa / PAGE_1G);
+	unsigned i = (unsigned)(gpa / PAGE_2M % ENTRIES);
+	unsigned j = (unsigned)(gpa / PAGE_4K % ENTRIES);
+
+	gpa &= ~(PAGE_4K - 1);
+	if (!is_ram(ram, gpa, PAGE_4K) || g >= 4 || !(spdpte[g] & SPTE_P))
+		return;
+	spde = env->hpa_ptr(spdpte[g] & SPTE_ADDR_MASK);
+	if (spde[i] & SPTE_PS)
+		spde[i] = build_pt(env, ram, gpa & ~(PAGE_2M - 1)) | SPTE_P |
+			  SPTE_W | SPTE_U;
+	spte = env->hpa_ptr(spde[i] & SPTE_ADDR_MASK);
+	if (ro)
+		spte[j] &= ~SPTE_W;
+	else
+		spte[j] |= SPTE_W;
 }

@@ -239,6 +239,20 @@ void shadow_emulated_write(struct shadow_mmu *mmu, gpa_t gpa,
 void shadow_untrace_frame(struct shadow_mmu *mmu, gpa_t gpa);
 
 /*
+ * Watch the guest frame holding GPA for the monitor's own reasons (the
+ * frames of the guest's GDT and LDT, cpu/segments.c): write-protect it in
+ * every shadow, whatever the policy, until as many unwatch calls.  A write
+ * to it faults as TRACED_WRITE; the monitor emulates it, and the bytes come
+ * through shadow_emulated_write like any other, with paging on or off.
+ * Watching what is not RAM does nothing.
+ */
+void shadow_watch_frame(struct shadow_mmu *mmu, gpa_t gpa);
+void shadow_unwatch_frame(struct shadow_mmu *mmu, gpa_t gpa);
+
+/* Is the frame holding GPA watched? */
+bool shadow_frame_watched(struct shadow_mmu *mmu, uint64_t gpa);
+
+/*
  * The guest wrote CR0 or CR4 (the new whole value).  Returns 0, or -1 if
  * the guest asked for a paging mode the shadow does not implement (PAE):
  * the monitor then stops the guest with that reason.
@@ -265,6 +279,7 @@ struct shadow_stats {
 	uint64_t true_faults;       /* reflected into the guest */
 	uint64_t mmio_faults;       /* handed to the device bus */
 	uint64_t traced_writes;     /* write faults on traced guest tables */
+	uint64_t watched_writes;    /* ... on watched frames (not page tables) */
 	uint64_t emulate_faults;    /* writes no real entry can grant (EMULATE) */
 	uint64_t emulated_writes;   /* shadow_emulated_write calls */
 	uint64_t cr3_loads;

@@ -104,15 +104,65 @@ void frame_trace(struct shadow_mmu *mmu, gfn_t gfn)
 			 sref_slot(region->large_rmap), 0);
 }
 
-/* Stop tracing GFN.  Its read-only leaves stay so until a write faults. */
+/*
+ * Stop tracing GFN - unless it is watched, which keeps it write-protected.
+ * Its read-only leaves stay so until a write faults.
+ */
 void frame_untrace(struct shadow_mmu *mmu, gfn_t gfn)
 {
 	struct frame_info *fi = frame_info(mmu, gfn);
 
-	if (!fi || !fi->traced)
+	if (!fi || !fi->traced || fi->watched)
 		return;
 	fi->traced = 0;
 	mmu->regions[gfn / SPTES].traced--;
+}
+
+/*
+ * Watches: the same write protection, asked for by the monitor for frames
+ * that are not page tables (the guest's descriptor tables).  A frame is
+ * traced while it is watched or a traced page table, whichever lasts.
+ */
+void shadow_watch_frame(struct shadow_mmu *mmu, gpa_t gpa)
+{
+	struct frame_info *fi = frame_info(mmu, gpa / PAGE_4K);
+
+	if (!fi)
+		return;
+	op_begin(mmu);
+	if (fi->watched == UINT8_MAX)
+		SHADOW_BUG(mmu, "a frame watched 255 times");
+	if (fi->watched++ == 0) {
+		shadow_paging_off_protect(&mmu->env, &mmu->ram,
+					  mmu->paging_off_root, gpa, true);
+		mmu->flush_pending = true;
+	}
+	frame_trace(mmu, gpa / PAGE_4K);
+	op_end(mmu);
+}
+
+void shadow_unwatch_frame(struct shadow_mmu *mmu, gpa_t gpa)
+{
+	gfn_t gfn = gpa / PAGE_4K;
+	struct frame_info *fi = frame_info(mmu, gfn);
+
+	if (!fi || !fi->watched)
+		return;
+	op_begin(mmu);
+	if (--fi->watched == 0) {
+		shadow_paging_off_protect(&mmu->env, &mmu->ram,
+					  mmu->paging_off_root, gpa, false);
+		if (!(fi->shadowed && policy_traces(mmu) && !fi->unsync))
+			frame_untrace(mmu, gfn);
+	}
+	op_end(mmu);
+}
+
+bool shadow_frame_watched(struct shadow_mmu *mmu, uint64_t gpa)
+{
+	struct frame_info *fi = frame_info(mmu, gpa / PAGE_4K);
+
+	return fi && fi->watched;
 }
 
 /* Shadow page SP was just built from its guest frame: count and trace it. */

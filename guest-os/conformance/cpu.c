@@ -11,8 +11,6 @@
 #include "conformance.h"
 #include "x86.h"
 
-volatile struct probe probe;
-
 static struct segdesc gdt[6];
 static struct tss {
     uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
@@ -20,36 +18,6 @@ static struct tss {
     uint32_t es, cs, ss, ds, fs, gs, ldt, iomap;
 } tss __attribute__((aligned(16)));
 static uint8_t kernel_stack[8192] __attribute__((aligned(16)));
-
-static void probe_handler(struct trapframe *tf)
-{
-    if (probe.skip == 0) {
-        kprintf("FAIL: unexpected %s at cpl %u, error 0x%x\n",
-                trap_name(tf->trapno), tf->cs & 3, tf->err);
-        poweroff(1);
-    }
-    probe.faulted = 1;
-    probe.vector = tf->trapno;
-    probe.err = tf->err;
-    probe.cpl = tf->cs & 3;
-    tf->eip += probe.skip;
-    probe.skip = 0;
-}
-
-void probe_install(void)
-{
-    for (uint32_t v = 0; v < 32; v++)
-        trap_register(v, probe_handler);
-}
-
-void probe_report(const char *name)
-{
-    if (!probe.faulted)
-        kprintf("%s: no fault\n", name);
-    else
-        kprintf("%s: %s err 0x%x cpl %u\n", name, trap_name(probe.vector),
-                probe.err, probe.cpl);
-}
 
 static struct segdesc flat(uint8_t access)
 {

@@ -53,10 +53,20 @@ static void sti_jump_to_self(void)
     idt_init();
 }
 
+/*
+ * Make IRQ 0 pending: a PIT one-shot of 2 ticks, then wait until the
+ * master 8259 shows it in IRR (OCW3: read IRR).  Waiting for the request
+ * itself, not a fixed time: natively QEMU raises it from its main loop,
+ * which a loaded host may not run for a while.
+ */
 static void oneshot(void)
 {
     outb(0x43, 0x30); outb(0x40, 2); outb(0x40, 0);
-    for (int i = 0; i < 2000; i++) (void)inb(0x61);
+    for (int i = 0; i < 10000000; i++) {
+        outb(0x20, 0x0a);
+        if (inb(0x20) & 1)
+            break;
+    }
 }
 
 static uint32_t pd[1024] __attribute__((aligned(4096)));

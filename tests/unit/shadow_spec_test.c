@@ -500,6 +500,61 @@ static void test_guest_page_tables_are_write_protected_and_writes_traced(void)
 	done();
 }
 
+/*
+ * A watched frame (the monitor's descriptor tables) is write-protected in
+ * the shadow whatever the policy, and paging on or off; a write to it is
+ * a traced write counted apart; unwatched, it is writable again.
+ */
+static void test_a_watched_frame_is_write_protected_under_every_policy(void)
+{
+	const enum shadow_policy policies[] = {
+		SHADOW_TRACE, SHADOW_LAZY, SHADOW_HYBRID,
+	};
+	struct shadow_fault f;
+
+	for (unsigned i = 0; i < 3; i++) {
+		boot(policies[i]);
+		map4k(PD, PT, 0x5000, DATA, G_P | G_W | G_A | G_D);
+		paging_on(0, SIM_CR0_WP);
+		CU_ASSERT_EQUAL(touch(0x5000, SHADOW_WRITE, 0).kind, OUT_OK);
+		CU_ASSERT_TRUE(leaf(0x5000) & SPTE_W);
+		shadow_watch_frame(s.mmu, DATA + 0x123);
+		CU_ASSERT_TRUE(shadow_frame_watched(s.mmu, DATA));
+		CU_ASSERT_FALSE(leaf(0x5000) & SPTE_W);
+		CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x5008, SHADOW_WRITE,
+						  0, &f), SHADOW_TRACED_WRITE);
+		CU_ASSERT_EQUAL(f.gpa, DATA + 8);
+		CU_ASSERT_EQUAL(stats()->watched_writes, 1);
+		CU_ASSERT_EQUAL(stats()->traced_writes, 0);
+		shadow_unwatch_frame(s.mmu, DATA);
+		CU_ASSERT_FALSE(shadow_frame_watched(s.mmu, DATA));
+		CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, 0x5008, SHADOW_WRITE,
+						  0, &f), SHADOW_HIDDEN);
+		CU_ASSERT_TRUE(leaf(0x5000) & SPTE_W);
+		done();
+	}
+}
+
+static void test_a_watched_frame_is_write_protected_with_paging_off(void)
+{
+	struct shadow_fault f;
+
+	boot(SHADOW_HYBRID);
+	CU_ASSERT_TRUE(leaf(DATA) & SPTE_W);
+	shadow_watch_frame(s.mmu, DATA);
+	shadow_watch_frame(s.mmu, DATA);        /* GDT and LDT in one frame */
+	CU_ASSERT_FALSE(leaf(DATA) & SPTE_W);
+	CU_ASSERT_TRUE(leaf(DATA + 0x1000) & SPTE_W);   /* only that frame */
+	CU_ASSERT_EQUAL(leaf_size(DATA), 0x1000);
+	CU_ASSERT_EQUAL(shadow_page_fault(s.mmu, DATA + 4, SHADOW_WRITE, 0, &f),
+			SHADOW_TRACED_WRITE);
+	shadow_unwatch_frame(s.mmu, DATA);
+	CU_ASSERT_FALSE(leaf(DATA) & SPTE_W);   /* still watched once */
+	shadow_unwatch_frame(s.mmu, DATA);
+	CU_ASSERT_TRUE(leaf(DATA) & SPTE_W);
+	done();
+}
+
 static void test_write_to_a_traced_table_updates_only_the_touched_entry(void)
 {
 	uint64_t before6;
@@ -938,6 +993,10 @@ int main(void)
 		T(test_pae_paging_is_refused, "PAE paging is refused"),
 		T(test_guest_page_tables_are_write_protected_and_writes_traced,
 		  "guest page tables are write-protected and writes traced"),
+		T(test_a_watched_frame_is_write_protected_under_every_policy,
+		  "a watched frame is write-protected under every policy"),
+		T(test_a_watched_frame_is_write_protected_with_paging_off,
+		  "a watched frame is write-protected with paging off"),
 		T(test_write_to_a_traced_table_updates_only_the_touched_entry,
 		  "write to a traced page table updates only the touched entry"),
 		T(test_a_misaligned_write_across_two_entries_updates_both,

@@ -30,6 +30,7 @@ enum exit_cause {
 	CAUSE_PF_MMIO,                      /* device memory */
 	CAUSE_PF_EDGE,                      /* an access across 4 GiB */
 	CAUSE_IRQ_WINDOW,                   /* the single step after sti */
+	CAUSE_PF_DESC,                      /* write to a watched GDT/LDT frame */
 	ACCOUNT_CAUSES
 };
 

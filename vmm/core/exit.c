@@ -31,6 +31,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "../cpu/debugreg.h"
 #include "../cpu/decode.h"
 #include "../cpu/emulate.h"
 #include "../cpu/interrupts.h"
@@ -73,15 +74,15 @@ _Noreturn void guest_fatal(struct vcpu *v, const char *fmt, ...)
 
 /*
  * A segment load faulted on a selector whose guest descriptor differs from
- * the real GDT's copy (the guest wrote it after its last lgdt): refresh the
- * slot and let the guest retry the instruction, instead of reflecting a
- * fault the guest would not see natively.
+ * the real table's copy (the guest wrote it after its last lgdt or lldt):
+ * refresh the slot and let the guest retry the instruction, instead of
+ * reflecting a fault the guest would not see natively.
  */
 static bool retry_after_gdt_refresh(struct vcpu *v)
 {
 	uint32_t err = (uint32_t)v->tf->error;
 
-	if (err == 0 || (err & (ERR_IDT | ERR_TI | ERR_EXT)))
+	if ((err & ~3u) == 0 || (err & (ERR_IDT | ERR_EXT)))
 		return false;
 	return segments_refresh_slot(v, (uint16_t)err);
 }
@@ -103,13 +104,27 @@ static void exit_gp(struct vcpu *v)
 		reflect_exception(v, EXC_GP, true, (uint32_t)v->tf->error);
 }
 
+/*
+ * #NP: in the guest kernel, most often its iret to user mode (user code is
+ * hidden while it runs), or a data-segment load of a hidden selector; both
+ * are completed as the CPU would.  Conforming code segments are hidden too,
+ * and a transfer into one is not run.  Otherwise the #NP is the guest's.
+ */
 static void exit_np(struct vcpu *v)
 {
 	struct decoded d;
 
-	if (guest_cpl(v) == 0 && decode_guest_insn(v, &d) == 0 &&
-	    emulate_np(v, &d) == EMU_DONE)
-		return;
+	if (guest_cpl(v) == 0 && decode_guest_insn(v, &d) == 0) {
+		if (segments_load_hidden_data(v, &d))
+			return;
+		if (segments_hidden_conforming((uint16_t)v->tf->error))
+			guest_fatal(v, "transfer from the kernel to conforming "
+				    "code segment 0x%llx: conforming code is "
+				    "not run by direct execution",
+				    (unsigned long long)v->tf->error);
+		if (emulate_np(v, &d) == EMU_DONE)
+			return;
+	}
 	if (retry_after_gdt_refresh(v))
 		return;
 	reflect_exception(v, EXC_NP, true, (uint32_t)v->tf->error);
@@ -184,19 +199,22 @@ void exit_account(void)
 
 static void dispatch(struct vcpu *v, unsigned vector);
 
-#define DR6_BS (1u << 14)           /* single-step trap */
-#define DR6_B0_B3 0xfu              /* breakpoint conditions */
-
 /*
- * An instruction the monitor emulated while the guest had EFLAGS.TF set
- * ends with a single-step trap, as it would natively: #DB after it, DR6.BS
- * set.  (Instructions the guest runs itself trap on the real CPU.)
+ * The debug traps of an instruction the monitor emulated, as the CPU would
+ * raise them after it: a single-step trap (DR6.BS) if the guest had
+ * EFLAGS.TF set, and the data and I/O breakpoints its accesses hit (DR6
+ * B0-B3, debugreg.h) - one #DB for all.  (Instructions the guest runs
+ * itself trap on the real CPU.)  After `mov ss` and `pop ss` the
+ * single-step trap waits one instruction (SDM vol. 3A 6.8.3): the guest
+ * resumes with TF still set, and the real CPU raises it after the next.
  */
-static void single_step_trap(struct vcpu *v)
+static void debug_traps(struct vcpu *v)
 {
-	if (!v->exit.stepped || !v->exit.guest_tf)
+	bool step = v->exit.guest_tf && !v->exit.db_held;
+
+	if (!v->exit.stepped || (!step && !v->exit.db_hits))
 		return;
-	v->dr[6] |= DR6_BS;
+	v->dr[6] |= v->exit.db_hits | (step ? DR6_BS : 0);
 	reflect_exception(v, EXC_DB, false, 0);
 }
 
@@ -251,7 +269,7 @@ void trap_entry(struct trap_frame *tf)
 		v->exit.cause = CAUSE_IRQ_WINDOW;
 	else
 		dispatch(v, vector);
-	single_step_trap(v);
+	debug_traps(v);
 	vintr_before_resume(v);
 	segments_prepare_return(v);
 	exit_account();

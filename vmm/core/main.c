@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../cpu/decode.h"
+#include "../cpu/segments.h"
 #include "../cpu/system.h"
 #include "../cpu/vcpu.h"
 #include "../dev/devices.h"
@@ -126,6 +127,7 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	const char *cmdline = "";
 	struct vcpu *v = &the_vcpu;
 	enum shadow_policy policy;
+	enum desc_policy desc;
 	char word[16], classes[96];
 	uint64_t mib;
 
@@ -158,6 +160,12 @@ void monitor_main(uint32_t magic, uint32_t mbi_pa)
 	vintr_init();
 	system_init(v);
 	guest_boot(v, mbi);
+	cmdline_word(cmdline, "descriptors", word, sizeof(word));
+	if (!word[0])
+		desc = DESC_HYBRID;         /* measured: docs/deprivileging.md */
+	else if (desc_policy_from_name(word, &desc))
+		panic("unknown descriptor policy \"%s\"", word);
+	segments_set_policy(v, desc);
 	log_printf("monitor: guest RAM %llu MiB, entering guest at 0x%08llx\n",
 		   (unsigned long long)mib, (unsigned long long)v->tf->rip);
 	trap_return(v->tf);

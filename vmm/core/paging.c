@@ -28,6 +28,7 @@
 #include "../cpu/decode.h"
 #include "../cpu/interrupts.h"
 #include "../cpu/memory_insn.h"
+#include "../cpu/segments.h"
 #include "../dev/bus.h"
 #include "account.h"
 #include "frames.h"
@@ -123,6 +124,7 @@ static void door_write_ram(void *ctx, gpa_t gpa, const void *bytes, size_t len)
 {
 	(void)ctx;
 	shadow_emulated_write(the_shadow, gpa, bytes, (unsigned)len);
+	segments_guest_wrote(&the_vcpu, gpa, len);
 }
 
 /* An access of LEN bytes the bus takes whole: 1, 2, 4 or 8. */
@@ -281,6 +283,15 @@ void paging_page_fault(struct vcpu *v)
 		reflect_exception(v, EXC_PF, true, f.error_code);
 		break;
 	case SHADOW_TRACED_WRITE:
+		if (shadow_frame_watched(the_shadow, f.gpa)) {
+			v->exit.cause = CAUSE_PF_DESC;
+			trace_note(v, "write to descriptor-table frame at "
+				   "0x%08llx emulated",
+				   (unsigned long long)f.gpa);
+			if (!emulate_faulting_insn(v))
+				segments_stop_tracing(v);
+			break;
+		}
 		v->exit.cause = CAUSE_PF_TRACE;
 		trace_note(v, "write to traced table at 0x%08llx emulated",
 			   (unsigned long long)f.gpa);
@@ -323,8 +334,8 @@ void paging_report(void)
 			      (unsigned long long)s->name)
 	log_printf("@stat shadow_policy %s\n", shadow_policy_name(the_policy));
 	STAT(hidden_faults); STAT(true_faults); STAT(mmio_faults);
-	STAT(traced_writes); STAT(emulate_faults); STAT(emulated_writes);
-	STAT(cr3_loads);
+	STAT(traced_writes); STAT(watched_writes); STAT(emulate_faults);
+	STAT(emulated_writes); STAT(cr3_loads);
 	STAT(root_hits); STAT(root_misses); STAT(cache_hits);
 	STAT(cache_misses); STAT(invlpgs); STAT(pages_built);
 	STAT(pages_zapped); STAT(pages_unsynced); STAT(pages_resynced);

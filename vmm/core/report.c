@@ -8,6 +8,7 @@
 #include "report.h"
 
 #include "../cpu/decode.h"
+#include "../cpu/segments.h"
 #include "account.h"
 #include "log.h"
 #include "paging.h"
@@ -62,6 +63,8 @@ static void report_tallies(void)
 		   (unsigned long long)misses);
 	if (the_shadow)
 		paging_report();
+	log_printf("@stat descriptor_policy %s\n",
+		   desc_policy_name(segments_policy()));
 	profile_report();
 	log_printf("@stat guest_mem_mib %llu\n",
 		   (unsigned long long)(the_vcpu.mem.size >> 20));

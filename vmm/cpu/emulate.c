@@ -31,6 +31,7 @@
 #include "../core/account.h"
 #include "../core/vintr.h"
 #include "../dev/bus.h"
+#include "debugreg.h"
 #include "descriptor.h"
 #include "interrupts.h"
 #include "operands.h"
@@ -91,6 +92,14 @@ static uint16_t io_port(const struct vcpu *v, const cs_x86_op *op)
 	return (uint16_t)reg_read(v, X86_REG_DX);
 }
 
+/* The monitor performs every in and out: the guest's I/O breakpoints
+ * (CR4.DE) are checked here (debugreg.h). */
+static void note_io(struct vcpu *v, uint16_t port, unsigned size)
+{
+	if (v->dr[7] & DR7_ENABLES)
+		v->exit.db_hits |= dr_io_hits(v->dr, v->cr4, port, size);
+}
+
 static enum emulate_result emulate_in(struct vcpu *v, const struct decoded *d)
 {
 	const cs_x86_op *dst = &d->x86->operands[0];
@@ -99,6 +108,7 @@ static enum emulate_result emulate_in(struct vcpu *v, const struct decoded *d)
 		return reflect_gp0(v);
 	reg_write(v, dst->reg,
 		  bus_port_read(io_port(v, &d->x86->operands[1]), dst->size));
+	note_io(v, io_port(v, &d->x86->operands[1]), dst->size);
 	advance(v, d);
 	return EMU_DONE;
 }
@@ -112,6 +122,7 @@ static enum emulate_result emulate_out(struct vcpu *v, const struct decoded *d)
 		return reflect_gp0(v);
 	/* Advance first: the exit port's write never returns. */
 	advance(v, d);
+	note_io(v, port, src->size);
 	bus_port_write(port, src->size, reg_read(v, src->reg));
 	return EMU_DONE;
 }
@@ -148,6 +159,7 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 			if (!guest_write(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
 			val = bus_port_read(port, size);
+			note_io(v, port, size);
 			if (!guest_write(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
 			v->tf->rdi = (uint32_t)(v->tf->rdi + step);
@@ -155,6 +167,7 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 			if (!guest_read(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
 			bus_port_write(port, size, val);
+			note_io(v, port, size);
 			v->tf->rsi = (uint32_t)(v->tf->rsi + step);
 		}
 		if (!rep)
@@ -195,6 +208,7 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 			v->tf->rsp = esp + 4;
 			advance(v, d);
 			vintr_after_sti(v);     /* pop ss shields one insn */
+			v->exit.db_held = true; /* ... from #DB too */
 		}
 		return EMU_DONE;
 	}
@@ -204,6 +218,7 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 	if (segments_load_ss(v, (uint16_t)sel) == 0) {
 		advance(v, d);
 		vintr_after_sti(v);             /* mov ss shields one insn */
+		v->exit.db_held = true;         /* ... from #DB too */
 	}
 	return EMU_DONE;
 }
@@ -260,7 +275,7 @@ static bool virtualization_fault_not_yet_emulated(const struct vcpu *v,
 	if (guest_cpl(v) != 0)
 		return false;       /* at CPL 3 the guest's #GP is genuine */
 	switch (d->insn->id) {
-	case X86_INS_RDPMC: case X86_INS_IRET:
+	case X86_INS_RDPMC:
 		return true;
 	default:
 		return false;
@@ -289,7 +304,8 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
 	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
 		return emulate_string_io(v, d);
-	case X86_INS_IRETD: return emulate_iret(v, d);
+	case X86_INS_IRET: case X86_INS_IRETD:
+		return emulate_iret(v, d);
 	case X86_INS_RETF:  return emulate_retf(v, d);
 	case X86_INS_SYSENTER:
 		return guest_cpl(v) == 3 ? emulate_sysenter(v, d) : reflect_gp0(v);
@@ -330,7 +346,7 @@ enum emulate_result emulate_np(struct vcpu *v, const struct decoded *d)
 {
 	if (guest_cpl(v) != 0)
 		return EMU_NOT_MINE;
-	if (d->insn->id == X86_INS_IRETD)
+	if (d->insn->id == X86_INS_IRET || d->insn->id == X86_INS_IRETD)
 		return emulate_iret(v, d);
 	if (d->insn->id == X86_INS_RETF)
 		return emulate_retf(v, d);

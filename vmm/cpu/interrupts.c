@@ -7,22 +7,37 @@
  * the error code) on the guest's stack with the *virtual* CS and EFLAGS, and
  * resume the guest at the handler.
  *
- * A 32-bit interrupt or trap gate (SDM vol. 3A, figure 6-2):
+ * An interrupt or trap gate (SDM vol. 3A, figure 6-2):
  *
- *  63            48 47 46 45 44  40 39           32
- * +----------------+--+-----+------+--------------+
- * |  offset 31:16  | P| DPL |0 type|   (unused)   |
- * +----------------+--+-----+------+--------------+
- *  31            16 15                           0
- * +----------------+------------------------------+
- * |   selector     |         offset 15:0          |
- * +----------------+------------------------------+
+ *  63            48 47 46 45 44 43   40 39          32
+ * +----------------+--+-----+--+------+--------------+
+ * |  offset 31:16  | P| DPL | 0| type |   (unused)   |
+ * +----------------+--+-----+--+------+--------------+
+ *  31            16 15                              0
+ * +----------------+---------------------------------+
+ * |   selector     |          offset 15:0            |
+ * +----------------+---------------------------------+
+ *
+ *   type 0xe / 0xf   32-bit interrupt / trap gate: 4-byte frame words
+ *   type 0x6 / 0x7   16-bit interrupt / trap gate: 2-byte frame words
+ *
+ * An interrupt gate clears IF, a trap gate leaves it.  The frame, lowest
+ * address first (each word 4 or 2 bytes, by the gate's size):
+ *
+ *   [error code]  EIP  CS  EFLAGS  [ESP  SS]      ESP, SS: from CPL 3 only
+ *
+ * A 16-bit gate keeps the low halves: IP, FLAGS, SP; the handler's code
+ * segment is whatever the gate names - in a 32-bit kernel a 32-bit one,
+ * whose handler returns with `iretw` (transfer.c).  Bits 31:16 of a 16-bit
+ * gate's offset are reserved: the SDM loads IP from bits 15:0, QEMU 7.2 (the
+ * reference) jumps to all 32; the monitor does as QEMU does, and the gates16
+ * conformance guest pins it.
  *
  * From guest CPL 3 the CPU switches to the ring-0 stack named by the guest's
- * TSS (SS0:ESP0) and pushes the user SS and ESP first; the monitor does the
- * same.  Not yet here: task gates, 16-bit gates, handlers in DPL 1-3 code
- * and the full double-fault classification; each stops the guest with a
- * report naming it.
+ * TSS (SS0:ESP0, whatever the gate's size) and pushes the user SS and ESP
+ * first; the monitor does the same.  Not yet here: task gates, handlers in
+ * DPL 1-3 code and the full double-fault classification; each stops the
+ * guest with a report naming it.
  */
 #include "interrupts.h"
 
@@ -63,15 +78,39 @@ struct delivery_fault {
 #define GATE_TRAP16     0x07
 #define GATE_INT32      0x0e
 #define GATE_TRAP32     0x0f
+#define GATE_32BIT      0x08    /* type bit 3: the gate's size */
+#define GATE_TRAP       0x01    /* type bit 0: trap gate, IF left alone */
 
 static unsigned gate_type(uint64_t g)
 {
 	return (unsigned)((g & GATE_TYPE_MASK) >> GATE_TYPE_SHIFT);
 }
 
+/* The handler's EIP; for a 16-bit gate too all 32 bits, as QEMU 7.2 does
+ * (see the top of this file). */
 static uint32_t gate_offset(uint64_t g)
 {
 	return (uint32_t)((g & 0xffff) | ((g >> 32) & 0xffff0000));
+}
+
+/* Bytes per frame word: 4 through a 32-bit gate, 2 through a 16-bit one. */
+static unsigned gate_word_size(unsigned type)
+{
+	return (type & GATE_32BIT) ? 4 : 2;
+}
+
+/*
+ * Lay the N words of a frame out in OUT as the CPU's pushes leave them,
+ * WORDS[0] at the lowest address, each truncated to SIZE bytes (2 or 4).
+ * Returns the frame's length in bytes.
+ */
+static unsigned frame_layout(const uint32_t *words, unsigned n, unsigned size,
+			     uint8_t *out)
+{
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned b = 0; b < size; b++)
+			out[i * size + b] = (uint8_t)(words[i] >> (8 * b));
+	return n * size;
 }
 
 static uint16_t gate_selector(uint64_t g)
@@ -125,8 +164,9 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	const struct trap_frame saved = *v->tf;
 	const bool from_user = guest_cpl(v) == 3;
 	uint32_t frame[6], esp;
+	uint8_t bytes[sizeof(frame)];
 	uint16_t ss, bad;
-	unsigned n = 0, type;
+	unsigned n = 0, type, len;
 
 	why->vector = EXC_GP;
 	why->error = gate_err;
@@ -138,12 +178,9 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	if (type == GATE_TASK)
 		guest_fatal(v, "vector %u goes through a task gate: hardware "
 			    "task switches are not run", ev->vector);
-	if (type != GATE_INT32 && type != GATE_TRAP32) {
-		if (type == GATE_INT16 || type == GATE_TRAP16)
-			guest_fatal(v, "vector %u: 16-bit gates are not "
-				    "supported yet", ev->vector);
+	if (type != GATE_INT32 && type != GATE_TRAP32 &&
+	    type != GATE_INT16 && type != GATE_TRAP16)
 		return -1;
-	}
 	if (ev->kind == EV_SOFTWARE && desc_dpl(gate) < (unsigned)guest_cpl(v))
 		return -1;
 	if (!(gate & DESC_P)) {
@@ -167,7 +204,8 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	if (guest_cpl(v) == 3 && tss_ring0_stack(v, &ss, &esp, why))
 		return -1;
 
-	/* frame[] is the pushes in reverse order: lowest address first. */
+	/* frame[] is the pushes in reverse order: lowest address first; a
+	 * 16-bit gate keeps the low half of each word. */
 	if (ev->has_error)
 		frame[n++] = ev->error;
 	frame[n++] = ev->return_eip;
@@ -180,8 +218,9 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 		tf->rflags = (tf->rflags & ~(uint64_t)FL_IF) |
 			     (v->user_if ? FL_IF : 0);
 	}
-	esp -= n * 4;
-	if (gmem_write(&v->mem, seg_base(v, ss) + esp, frame, n * 4, 0, &f)) {
+	len = frame_layout(frame, n, gate_word_size(type), bytes);
+	esp -= len;
+	if (gmem_write(&v->mem, seg_base(v, ss) + esp, bytes, len, 0, &f)) {
 		why->vector = EXC_SS;
 		why->error = 0;
 		return access_fault(why, &f);
@@ -191,7 +230,7 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	tf->rip = gate_offset(gate);
 	tf->cs = (gate_selector(gate) & ~3u) | 1;       /* handler DPL 0 */
 	tf->rflags &= ~(uint64_t)(FL_TF | FL_NT | FL_RF | FL_VM);
-	if (type == GATE_INT32)
+	if (!(type & GATE_TRAP))
 		tf->rflags &= ~(uint64_t)FL_IF;
 	if (!segments_resumable(v, &bad)) {
 		*tf = saved;

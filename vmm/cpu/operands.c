@@ -3,6 +3,7 @@
  */
 #include "operands.h"
 
+#include "debugreg.h"
 #include "interrupts.h"
 #include "segments.h"
 
@@ -12,9 +13,12 @@ enum emulate_result reflect_gp0(struct vcpu *v)
 	return EMU_DONE;
 }
 
+/* The instruction completed: EIP past it, and RF clear (the CPU clears it
+ * after every instruction; a fault left it set in the frame). */
 void advance(struct vcpu *v, const struct decoded *d)
 {
 	v->tf->rip = (uint32_t)(v->tf->rip + d->insn->size);
+	v->tf->rflags &= ~(uint64_t)FL_RF;
 	v->exit.stepped = true;
 }
 
@@ -130,12 +134,22 @@ static bool access_failed(struct vcpu *v, enum gmem_status st,
 		    (unsigned long long)f->gpa);
 }
 
+/* An access the monitor made for the guest's instruction: the guest's
+ * data breakpoints must see it (debugreg.h). */
+static void note_access(struct vcpu *v, uint32_t gva, unsigned len,
+			bool write)
+{
+	if (v->dr[7] & DR7_ENABLES)
+		v->exit.db_hits |= dr_data_hits(v->dr, gva, len, write);
+}
+
 bool guest_read(struct vcpu *v, uint32_t gva, void *buf, unsigned len)
 {
 	struct gmem_fault f;
 	enum gmem_status st = gmem_read(&v->mem, gva, buf, len, guest_cpl(v),
 					&f);
 
+	note_access(v, gva, len, false);
 	return st == GM_OK || access_failed(v, st, &f);
 }
 
@@ -145,6 +159,7 @@ bool guest_write(struct vcpu *v, uint32_t gva, const void *buf, unsigned len)
 	enum gmem_status st = gmem_write(&v->mem, gva, buf, len, guest_cpl(v),
 					 &f);
 
+	note_access(v, gva, len, true);
 	return st == GM_OK || access_failed(v, st, &f);
 }
 

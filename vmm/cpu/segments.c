@@ -1,50 +1,105 @@
 /*
- * segments.c - keeping the real GDT a sanitized mirror of the guest's.
+ * segments.c - keeping the real GDT and LDT sanitized mirrors of the guest's.
  *
- * The guest's GDT is a primary structure in guest memory; the real GDT is its
- * shadow.  It is re-synced whole at `lgdt`, and one slot at a time where the
- * monitor sees a segment load: `mov ss` (it traps), and any segment load
- * that faults on its selector (a descriptor the guest has written since,
- * over an absent slot, is picked up and the load retried).  A guest that
- * rewrites a *valid* descriptor in place and reloads DS/ES/FS/GS without a
- * new `lgdt` still gets the old one: that needs the GDT's page traced like
- * a page table (planned).
+ * The guest's GDT and LDT are primary structures in guest memory; the real
+ * GDT and LDT are their shadows, slot for slot, so that guest selectors
+ * (TI = 0 or 1) mean the same thing to the real CPU.  Keeping them coherent
+ * is the page tables' problem again, solved the same two ways (the
+ * descriptor policy, segments.h):
+ *
+ *  - re-sync points (DESC_SYNC): the whole table at `lgdt` and `lldt`, one
+ *    slot where the monitor sees a segment load: `ltr` and `mov ss` (they
+ *    trap), and any segment load that faults on its selector (a descriptor
+ *    the guest has written since, over an absent slot, is picked up and the
+ *    load retried).  A guest that rewrites a *valid* descriptor in place and
+ *    reloads DS/ES/FS/GS without a new `lgdt` still gets the old one.
+ *  - traces (DESC_TRACE, and DESC_HYBRID until it gives a table's trace up,
+ *    see segments_guest_wrote): the same, and the guest frames holding the two
+ *    tables are watched by the shadow MMU (write-protected in every shadow,
+ *    the paging-off one too); each write is emulated and the slots it
+ *    touched are re-synced.  The frames are those the tables' linear
+ *    addresses map to; they are looked up again whenever guest paging
+ *    changes (a CR3 load, CR0.PG), and a table whose frames moved is
+ *    re-synced whole.
  *
  * Loaded segments outlive their descriptors.  A CPU caches the descriptor of
  * every segment register when it is loaded, so a kernel may `lgdt` a table
  * in which its current CS selector means something else, and run on until
  * its far jump reloads CS.  The monitor returns to the guest with iretq,
- * which reloads CS and SS from the real GDT at every exit.  So when an lgdt
- * changes the descriptor under the loaded CS or SS, the old descriptor is
- * parked in a spare slot and the register is pointed at it, until the guest
- * loads that register again.  The guest's own selector is remembered and is
- * what interrupt frames record; only a `mov %cs`/`push %cs` inside that
- * window could see the parked selector.
+ * which reloads CS and SS from the real tables at every exit.  So when a
+ * re-sync changes the descriptor under the loaded CS or SS, the old
+ * descriptor is parked in a spare GDT slot and the register is pointed at
+ * it, until the guest loads that register again.  The guest's own selector
+ * is remembered and is what interrupt frames record; only a `mov %cs`/
+ * `push %cs` inside that window could see the parked selector.  (DS, ES, FS
+ * and GS are never reloaded by the monitor: their caches stay the guest's.)
  *
  * User code descriptors are present only while user code runs.  An `iret`
  * from the guest kernel (CPL 1) to user mode (CPL 3) neither faults nor
  * changes IF, so the monitor would not see the guest leave its kernel.  So
- * while the guest kernel runs, the real GDT marks its DPL-3 code segments
- * not present: the return to user mode raises #NP(selector) with the frame
- * still on the guest stack, and the monitor completes the `iret` itself.
- * Every way back from CPL 3 is an exit, after which they are hidden again.
+ * while the guest kernel runs, the real tables mark its DPL-3 code segments
+ * - and its conforming code segments, which an iret with RPL 3 enters at
+ * CPL 3 too - not present: the return to user mode raises #NP(selector)
+ * with the frame still on the guest stack, and the monitor completes the
+ * `iret` itself.  Every way back from CPL 3 is an exit, after which they
+ * are hidden again.  A kernel that loads such a selector into a data
+ * segment register gets its #NP completed by the monitor (see
+ * segments_load_hidden_data).
  */
 #include "segments.h"
 
 #include <string.h>
 
 #include "../core/log.h"
+#include "../core/paging.h"
 #include "descriptor.h"
 #include "interrupts.h"
+#include "decode.h"
+#include "operands.h"
 
 uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
+uint64_t real_ldt[LDT_SLOTS] __attribute__((aligned(4096)));
 
-/* Real GDT slots holding the guest's DPL-3 code descriptors. */
-static uint16_t user_code_slots[64];
-static unsigned n_user_code_slots;
+/* Real slots (as selectors, RPL 0) hiding code the kernel must not enter
+ * by itself: present user code and conforming code, GDT or LDT. */
+#define MAX_HIDDEN 64
+static uint16_t hidden_slots[MAX_HIDDEN];
+static unsigned n_hidden;
+
+/* Slots of each real table that may hold a guest descriptor (GDT, LDT). */
+static unsigned mirrored[2];
+/* Entries the real LDTR covers now (0: the null LDT). */
+static unsigned real_ldt_slots;
+
+static enum desc_policy desc_policy = DESC_HYBRID;
 
 /*
- * The GDT QEMU 7.2's multiboot loader leaves behind, in its option ROM at
+ * DESC_HYBRID: watched writes in a row to a table's frames that changed no
+ * code or data descriptor (other data sharing the page, a TSS descriptor
+ * that ltr will read anyway), and whether the table's trace was dropped
+ * for that reason (until its next lgdt or lldt).
+ */
+#define DESC_IDLE_WRITES 64
+static unsigned idle_writes[2];
+static bool trace_dropped[2];
+
+/*
+ * The guest frames under a descriptor table, while DESC_TRACE watches them:
+ * page P of the table (linear LIN + P * 4 KiB) is guest-physical FRAME[P],
+ * or NO_FRAME where the guest's tables map nothing.  A table of 64 KiB not
+ * aligned to a page spans 17 pages.
+ */
+#define WATCH_PAGES 17
+#define NO_FRAME    (~0ull)
+struct table_watch {
+	uint32_t lin;
+	unsigned pages;
+	uint64_t frame[WATCH_PAGES];
+};
+static struct table_watch watches[2];   /* [0] the GDT, [1] the LDT */
+
+/*
+ * The QEMU 7.2 GDT its multiboot loader leaves behind, in its option ROM at
  * 0xc02b8: null, flat 32-bit code (0x08) and data (0x10), and 16-bit code
  * and data it used on the way.  A guest may take an exception before it
  * loads its own GDT, so the monitor gives it the same table, in guest RAM.
@@ -78,30 +133,139 @@ void segments_init_boot(struct vcpu *v)
 			 : : "r"(BOOT_DATA_SEL));
 }
 
+/* ---- the guest's tables and the real ones ----------------------------- */
+
+/* The null selector: index 0 of the GDT (LDT index 0 is an entry). */
+static bool is_null(uint16_t sel)
+{
+	return (sel & ~3u) == 0;
+}
+
+/* Base and limit of the guest table SEL indexes; false for a null LDT. */
+static bool guest_table(const struct vcpu *v, unsigned ti, uint32_t *base,
+			uint32_t *limit)
+{
+	if (!ti) {
+		*base = v->gdtr.base;
+		*limit = v->gdtr.limit;
+		return true;
+	}
+	if (is_null(v->ldtr.sel))
+		return false;
+	*base = v->ldtr.base;
+	*limit = v->ldtr.limit;
+	return true;
+}
+
 int guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
 {
-	uint32_t off = SEL_INDEX(sel) * 8u;
+	uint32_t base, limit, off = SEL_INDEX(sel) * 8u;
 	struct gmem_fault f;
 
-	if (SEL_TI(sel) || off + 7 > v->gdtr.limit)
+	if (!guest_table(v, SEL_TI(sel), &base, &limit) || off + 7 > limit)
 		return -1;
-	if (gmem_read(&v->mem, v->gdtr.base + off, desc, 8, 0, &f) != GM_OK)
+	if (gmem_read(&v->mem, base + off, desc, 8, 0, &f) != GM_OK)
 		return -1;
 	return 0;
 }
 
+/* The real slot mirroring guest selector SEL, or NULL beyond the mirror. */
+static uint64_t *real_slot(uint16_t sel)
+{
+	unsigned i = SEL_INDEX(sel);
+
+	if (SEL_TI(sel))
+		return i < real_ldt_slots ? &real_ldt[i] : NULL;
+	return i < GDT_GUEST_SLOTS ? &real_gdt[i] : NULL;
+}
+
+/* The real descriptor SEL names: 0 for null and the monitor's slots, and
+ * the parked descriptors for the parking slots. */
+static uint64_t real_descriptor(uint16_t sel)
+{
+	const uint64_t *slot = real_slot(sel);
+
+	if (!SEL_TI(sel) && (SEL_INDEX(sel) == SLOT_STALE_CS ||
+			     SEL_INDEX(sel) == SLOT_STALE_SS))
+		return real_gdt[SEL_INDEX(sel)];
+	return slot && !is_null(sel) ? *slot : 0;
+}
+
+/* ---- hiding user and conforming code while the kernel runs ------------ */
+
+static bool is_hidden(uint16_t sel)
+{
+	for (unsigned i = 0; i < n_hidden; i++)
+		if (hidden_slots[i] == (sel & ~3u))
+			return true;
+	return false;
+}
+
+static void forget_hidden(uint16_t sel)
+{
+	for (unsigned i = 0; i < n_hidden; i++)
+		if (hidden_slots[i] == (sel & ~3u)) {
+			hidden_slots[i] = hidden_slots[--n_hidden];
+			return;
+		}
+}
+
+/* Forget every hidden slot of table TI (it is about to be re-synced). */
+static void forget_hidden_in(unsigned ti)
+{
+	for (unsigned i = 0; i < n_hidden; )
+		if (SEL_TI(hidden_slots[i]) == ti)
+			hidden_slots[i] = hidden_slots[--n_hidden];
+		else
+			i++;
+}
+
+/* Code the guest kernel could enter at CPL 3 without the monitor. */
+static bool enters_user_mode(uint64_t d)
+{
+	return (d & DESC_P) && (d & DESC_S) && (d & DESC_TYPE_CODE) &&
+	       (desc_dpl(d) == 3 || (d & DESC_TYPE_CONFORMING));
+}
+
 /*
- * Before an lgdt overwrites the slot under the loaded segment *REG, park its
- * current descriptor in slot PARK and point *REG there; *PARKED keeps the
- * selector the guest believes it has.
+ * The real descriptor for guest selector SEL (not null, inside the guest's
+ * table): the guest's, sanitized, and - for user and conforming code while
+ * the guest kernel runs - hidden (see the top of this file).
  */
-static void park_loaded_segment(uint64_t *reg, unsigned park, uint16_t *parked)
+static uint64_t shadow_slot(struct vcpu *v, uint16_t sel)
+{
+	uint64_t d = 0;
+
+	if (is_null(sel) || guest_descriptor(v, sel, &d))
+		return 0;
+	d = desc_sanitize(d);
+	if (enters_user_mode(d)) {
+		if (n_hidden == MAX_HIDDEN)
+			guest_fatal(v, "more than %u user or conforming code "
+				    "segments in the GDT and LDT", MAX_HIDDEN);
+		hidden_slots[n_hidden++] = sel & ~3u;
+		if (!v->user_code_present)
+			d &= ~DESC_P;
+	}
+	return d;
+}
+
+/* ---- parking the loaded CS and SS ------------------------------------- */
+
+/*
+ * Before a re-sync of table TI overwrites the slot under the loaded segment
+ * *REG, park its current descriptor in slot PARK and point *REG there;
+ * *PARKED keeps the selector the guest believes it has.
+ */
+static void park_loaded_segment(uint64_t *reg, unsigned ti, unsigned park,
+				uint16_t *parked)
 {
 	uint16_t sel = (uint16_t)*reg;
 
-	if (SEL_INDEX(sel) == park || SEL_INDEX(sel) == 0)
-		return;                 /* parked already, or nothing loaded */
-	real_gdt[park] = real_gdt[SEL_INDEX(sel)];
+	if (SEL_TI(sel) != ti || is_null(sel) ||
+	    (!ti && SEL_INDEX(sel) == park))
+		return;                 /* other table, nothing, or parked */
+	real_gdt[park] = real_descriptor(sel);
 	*parked = sel;
 	*reg = (uint64_t)(park * 8 | SEL_RPL(sel));
 }
@@ -109,8 +273,8 @@ static void park_loaded_segment(uint64_t *reg, unsigned park, uint16_t *parked)
 /* After the sync: a parked segment whose descriptor did not change returns. */
 static void unpark_if_same(uint64_t *reg, unsigned park, uint16_t parked)
 {
-	if (SEL_INDEX(*reg) == park &&
-	    real_gdt[park] == real_gdt[SEL_INDEX(parked)])
+	if (!SEL_TI(*reg) && SEL_INDEX(*reg) == park &&
+	    real_gdt[park] == real_descriptor(parked))
 		*reg = parked;
 }
 
@@ -118,49 +282,72 @@ uint16_t virtual_cs(const struct vcpu *v)
 {
 	uint16_t cs = (uint16_t)v->tf->cs;
 
-	if (SEL_INDEX(cs) == SLOT_STALE_CS)
+	if (!SEL_TI(cs) && SEL_INDEX(cs) == SLOT_STALE_CS)
 		cs = v->stale_cs;
 	return SEL_RPL(cs) == 1 ? (uint16_t)(cs & ~3u) : cs;
 }
 
-/* Take slot I off the list of user code slots, if it is there. */
-static void forget_user_code_slot(unsigned i)
-{
-	for (unsigned k = 0; k < n_user_code_slots; k++)
-		if (user_code_slots[k] == i) {
-			user_code_slots[k] = user_code_slots[--n_user_code_slots];
-			return;
-		}
-}
+/* ---- re-sync: whole tables -------------------------------------------- */
 
 /*
- * The real descriptor for guest GDT slot I (I > 0 and inside the guest's
- * limit): the guest's, sanitized, and - for present user code while the
- * guest kernel runs - hidden (see the top of this file).
+ * Mirror the first N descriptors of guest table TI into its real table,
+ * parking a loaded CS or SS first.
  */
-static uint64_t shadow_slot(struct vcpu *v, unsigned i)
+static void sync_table(struct vcpu *v, unsigned ti, unsigned n)
 {
-	uint64_t d = 0;
+	uint64_t *real = ti ? real_ldt : real_gdt;
+	unsigned clear = mirrored[ti] > n ? mirrored[ti] : n;
 
-	if (i == 0 || guest_descriptor(v, (uint16_t)(i * 8), &d))
-		return 0;
-	d = desc_sanitize(d);
-	if ((d & DESC_P) && (d & DESC_TYPE_CODE) && desc_dpl(d) == 3) {
-		if (n_user_code_slots == 64)
-			guest_fatal(v, "more than 64 user code segments in the "
-				    "GDT");
-		user_code_slots[n_user_code_slots++] = (uint16_t)i;
-		if (!v->user_code_present)
-			d &= ~DESC_P;
-	}
-	return d;
+	park_loaded_segment(&v->tf->cs, ti, SLOT_STALE_CS, &v->stale_cs);
+	park_loaded_segment(&v->tf->ss, ti, SLOT_STALE_SS, &v->stale_ss);
+	forget_hidden_in(ti);
+	for (unsigned i = 0; i < clear; i++)
+		real[i] = i < n ? shadow_slot(v, (uint16_t)(i * 8 | ti << 2)) : 0;
+	mirrored[ti] = n;
+	unpark_if_same(&v->tf->cs, SLOT_STALE_CS, v->stale_cs);
+	unpark_if_same(&v->tf->ss, SLOT_STALE_SS, v->stale_ss);
 }
 
-/*T:140 lgdt.  The real GDT is the guest's, sanitized (descriptor.c):
- * DPL 0 becomes DPL 1, no 64-bit code, no system descriptors.  A loaded CS
- * or SS whose descriptor the new table changes is parked first (see the top
- * of this file), because every return to the guest reloads CS and SS. */
-void segments_sync_gdt(struct vcpu *v)
+/* Point the real LDTR at the first N slots of real_ldt, LIMIT bytes - 1. */
+static void load_real_ldt(unsigned n, uint32_t limit)
+{
+	uint64_t base = (uint64_t)(uintptr_t)real_ldt;
+
+	real_ldt_slots = n;
+	if (!n) {
+		__asm__ volatile("lldt %w0" : : "r"(0));
+		return;
+	}
+	if (limit > LDT_SLOTS * 8 - 1)
+		limit = LDT_SLOTS * 8 - 1;
+	/* A 16-byte LDT descriptor (type 2, DPL 0, present), SDM 3A 8.2.3 */
+	real_gdt[SLOT_LDT] = (limit & 0xffff) | (base & 0xffffff) << 16 |
+			     0x82ull << 40 | (uint64_t)(limit >> 16) << 48 |
+			     (base >> 24 & 0xff) << 56;
+	real_gdt[SLOT_LDT + 1] = base >> 32;
+	__asm__ volatile("lldt %w0" : : "r"(SLOT_LDT * 8));
+}
+
+/* Slots of the guest LDT (whole descriptors inside its limit, at most 8192). */
+static unsigned ldt_slots(const struct vcpu *v)
+{
+	uint64_t n = ((uint64_t)v->ldtr.limit + 1) / 8;
+
+	if (is_null(v->ldtr.sel))
+		return 0;
+	return n > LDT_SLOTS ? LDT_SLOTS : (unsigned)n;
+}
+
+static void sync_ldt_table(struct vcpu *v)
+{
+	unsigned n = ldt_slots(v);
+
+	/* The real LDTR first: the mirror's own checks read its size. */
+	load_real_ldt(n, v->ldtr.limit);
+	sync_table(v, 1, n);
+}
+
+static unsigned gdt_slots(const struct vcpu *v)
 {
 	unsigned n = (v->gdtr.limit + 1u) / 8u;
 
@@ -170,52 +357,267 @@ void segments_sync_gdt(struct vcpu *v)
 			   n, GDT_GUEST_SLOTS);
 		n = GDT_GUEST_SLOTS;
 	}
-	park_loaded_segment(&v->tf->cs, SLOT_STALE_CS, &v->stale_cs);
-	park_loaded_segment(&v->tf->ss, SLOT_STALE_SS, &v->stale_ss);
-	n_user_code_slots = 0;
-	for (unsigned i = 0; i < GDT_GUEST_SLOTS; i++)
-		real_gdt[i] = i < n ? shadow_slot(v, i) : 0;
-	unpark_if_same(&v->tf->cs, SLOT_STALE_CS, v->stale_cs);
-	unpark_if_same(&v->tf->ss, SLOT_STALE_SS, v->stale_ss);
+	return n;
+}
+
+/* ---- traces ----------------------------------------------------------- */
+
+/*
+ * Look up the frames under table TI (linear BASE, LIMIT bytes - 1, or
+ * nothing if !PRESENT) and watch them instead of the ones watched so far.
+ * True if any frame changed: the table's contents may have changed too.
+ */
+static bool watch_table(struct vcpu *v, unsigned ti, bool present,
+			uint32_t base, uint32_t limit)
+{
+	struct table_watch *w = &watches[ti], now = { .lin = base & ~0xfffu };
+	bool changed;
+
+	if (present && desc_policy != DESC_SYNC && !trace_dropped[ti]) {
+		uint64_t last = (uint64_t)base + (limit > 0xffff ? 0xffff : limit);
+
+		now.pages = (unsigned)((last >> 12) - (base >> 12) + 1);
+		for (unsigned p = 0; p < now.pages; p++) {
+			uint32_t err;
+
+			now.frame[p] = NO_FRAME;
+			if (!v->mem.translate) {
+				now.frame[p] = now.lin + p * 4096u;
+			} else if (v->mem.translate(v->mem.ctx,
+						    now.lin + p * 4096u,
+						    GM_READ, 0, &now.frame[p],
+						    &err) != GM_OK) {
+				now.frame[p] = NO_FRAME;
+			}
+		}
+	}
+	changed = now.pages != w->pages || now.lin != w->lin ||
+		  memcmp(now.frame, w->frame, now.pages * sizeof(now.frame[0]));
+	if (!changed)
+		return false;
+	for (unsigned p = 0; p < w->pages; p++)
+		if (w->frame[p] != NO_FRAME)
+			shadow_unwatch_frame(the_shadow, (gpa_t)w->frame[p]);
+	for (unsigned p = 0; p < now.pages; p++)
+		if (now.frame[p] != NO_FRAME)
+			shadow_watch_frame(the_shadow, (gpa_t)now.frame[p]);
+	*w = now;
+	return true;
+}
+
+static void watch_gdt(struct vcpu *v)
+{
+	watch_table(v, 0, true, v->gdtr.base, v->gdtr.limit);
+}
+
+static void watch_ldt(struct vcpu *v)
+{
+	watch_table(v, 1, ldt_slots(v) != 0, v->ldtr.base, v->ldtr.limit);
+}
+
+/*T:145 Descriptor traces.  Under DESC_TRACE the guest's writes to the
+ * frames under its GDT and LDT fault (the shadow MMU keeps them read-only)
+ * and are emulated like writes to page tables; the bytes then come here,
+ * and every descriptor they touched is read again into the real table -
+ * with the same sanitizing, hiding and parking as at lgdt.  Writes to the
+ * rest of such a frame (a kernel's GDT often shares its page with other
+ * data) cost an exit and change nothing: the price of exactness, measured
+ * in docs/deprivileging.md.  Returns whether the write fell on the
+ * table's frames (*TOUCHED) and changed a real descriptor. */
+static bool refresh_written(struct vcpu *v, unsigned ti, uint64_t gpa,
+			    size_t len, bool *touched)
+{
+	const struct table_watch *w = &watches[ti];
+	uint32_t base, limit;
+	bool changed = false;
+
+	*touched = false;
+	if (!guest_table(v, ti, &base, &limit))
+		return false;
+	for (unsigned p = 0; p < w->pages; p++) {
+		uint64_t frame = w->frame[p], from, to;
+		uint32_t lin_from, lin_to;
+
+		if (frame == NO_FRAME || gpa + len <= frame ||
+		    gpa >= frame + 4096)
+			continue;
+		*touched = true;
+		from = gpa > frame ? gpa : frame;
+		to = gpa + len < frame + 4096 ? gpa + len : frame + 4096;
+		lin_from = w->lin + p * 4096u + (uint32_t)(from - frame);
+		lin_to = w->lin + p * 4096u + (uint32_t)(to - frame);
+		if (lin_to <= base)
+			continue;
+		lin_from = lin_from < base ? base : lin_from;
+		for (uint32_t i = (lin_from - base) / 8;
+		     i <= (lin_to - 1 - base) / 8 && i * 8u + 7 <= limit; i++)
+			changed |= segments_refresh_slot(v,
+						(uint16_t)(i * 8 | ti << 2));
+	}
+	return changed;
+}
+
+/*T:146 Hybrid descriptor traces.  Only a code or data descriptor that
+ * changes under the guest and is reloaded without a fault needs a trace;
+ * a TSS descriptor is read by ltr, and the rest of the page is not the
+ * table at all.  So under DESC_HYBRID a table whose frames take
+ * DESC_IDLE_WRITES writes in a row that change no real descriptor stops
+ * being traced until its next lgdt or lldt: a kernel that keeps hot data
+ * next to its GDT (xv6's struct cpu) then pays for 64 exits, not for
+ * every lock it takes. */
+void segments_guest_wrote(struct vcpu *v, uint64_t gpa, size_t len)
+{
+	if (desc_policy == DESC_SYNC)
+		return;
+	for (unsigned ti = 0; ti < 2; ti++) {
+		bool touched;
+
+		if (refresh_written(v, ti, gpa, len, &touched)) {
+			idle_writes[ti] = 0;
+		} else if (touched && desc_policy == DESC_HYBRID &&
+			   ++idle_writes[ti] >= DESC_IDLE_WRITES) {
+			trace_dropped[ti] = true;
+			watch_table(v, ti, false, 0, 0);
+			log_printf("segments: %s trace dropped after %u writes "
+				   "that changed no descriptor\n",
+				   ti ? "LDT" : "GDT", DESC_IDLE_WRITES);
+		}
+	}
+}
+
+/* A new table (lgdt, lldt): traced again, from a clean count. */
+static void rearm_trace(unsigned ti)
+{
+	trace_dropped[ti] = false;
+	idle_writes[ti] = 0;
+}
+
+void segments_paging_changed(struct vcpu *v)
+{
+	if (desc_policy == DESC_SYNC)
+		return;
+	if (watch_table(v, 0, true, v->gdtr.base, v->gdtr.limit))
+		sync_table(v, 0, gdt_slots(v));
+	if (watch_table(v, 1, ldt_slots(v) != 0, v->ldtr.base, v->ldtr.limit))
+		sync_table(v, 1, ldt_slots(v));
+}
+
+void segments_stop_tracing(struct vcpu *v)
+{
+	log_printf("segments: a write to a descriptor table could not be "
+		   "emulated; descriptor policy now sync\n");
+	segments_set_policy(v, DESC_SYNC);
+}
+
+void segments_set_policy(struct vcpu *v, enum desc_policy policy)
+{
+	desc_policy = policy;
+	watch_gdt(v);
+	watch_ldt(v);
+}
+
+enum desc_policy segments_policy(void)
+{
+	return desc_policy;
+}
+
+const char *desc_policy_name(enum desc_policy policy)
+{
+	return policy == DESC_TRACE ? "trace" :
+	       policy == DESC_HYBRID ? "hybrid" : "sync";
+}
+
+int desc_policy_from_name(const char *name, enum desc_policy *policy)
+{
+	if (!strcmp(name, "trace"))
+		*policy = DESC_TRACE;
+	else if (!strcmp(name, "sync"))
+		*policy = DESC_SYNC;
+	else if (!strcmp(name, "hybrid"))
+		*policy = DESC_HYBRID;
+	else
+		return -1;
+	return 0;
+}
+
+/* ---- lgdt, lldt, and one slot at a time -------------------------------- */
+
+/*T:140 lgdt.  The real GDT is the guest's, sanitized (descriptor.c):
+ * DPL 0 becomes DPL 1, no 64-bit code, no system descriptors.  A loaded CS
+ * or SS whose descriptor the new table changes is parked first (see the top
+ * of this file), because every return to the guest reloads CS and SS.
+ * Traced, the new table's frames are watched from now on. */
+void segments_sync_gdt(struct vcpu *v)
+{
+	rearm_trace(0);
+	sync_table(v, 0, gdt_slots(v));
+	watch_gdt(v);
+}
+
+/* Deliver fault VECTOR with selector error code SEL; return -1. */
+static int selector_fault(struct vcpu *v, uint8_t vector, uint16_t sel)
+{
+	reflect_exception(v, vector, true, sel & ~3u);
+	return -1;
+}
+
+#define LDT_TYPE           0x2ull
+#define TSS_TYPE_AVAILABLE 0x9ull
+#define TSS_TYPE_BUSY_BIT  (2ull << DESC_TYPE_SHIFT)
+
+/*T:142 lldt.  The selector must name an LDT descriptor in the GDT (SDM
+ * vol. 2, LLDT); a null selector leaves no LDT.  The guest's LDT is then
+ * mirrored into the monitor's real_ldt like the GDT, and the real LDTR
+ * points there - through a 16-byte LDT descriptor in a monitor slot of the
+ * real GDT, since the real CPU is in long mode.  LDT selectors (TI = 1)
+ * then work for the guest without further exits. */
+int segments_load_ldt(struct vcpu *v, uint16_t sel)
+{
+	uint64_t d;
+
+	if (is_null(sel)) {
+		v->ldtr.sel = sel;
+		v->ldtr.base = v->ldtr.limit = 0;
+	} else {
+		if (SEL_TI(sel) || guest_descriptor(v, sel, &d) ||
+		    (d & DESC_S) ||
+		    (d & DESC_TYPE_MASK) >> DESC_TYPE_SHIFT != LDT_TYPE)
+			return selector_fault(v, EXC_GP, sel);
+		if (!(d & DESC_P))
+			return selector_fault(v, EXC_NP, sel);
+		v->ldtr.sel = sel;
+		v->ldtr.base = desc_base(d);
+		v->ldtr.limit = desc_limit(d);
+	}
+	rearm_trace(1);
+	sync_ldt_table(v);
+	watch_ldt(v);
+	return 0;
 }
 
 bool segments_refresh_slot(struct vcpu *v, uint16_t sel)
 {
-	unsigned i = SEL_INDEX(sel);
-	uint64_t d;
+	uint64_t *slot = real_slot(sel), d;
+	uint32_t base, limit;
 
-	if (i == 0 || SEL_TI(sel) || i >= GDT_GUEST_SLOTS ||
-	    i * 8u + 7 > v->gdtr.limit)
+	if (is_null(sel) || !slot || !guest_table(v, SEL_TI(sel), &base, &limit) ||
+	    SEL_INDEX(sel) * 8u + 7 > limit)
 		return false;
-	forget_user_code_slot(i);
-	d = shadow_slot(v, i);
-	if (d == real_gdt[i])
+	forget_hidden(sel);
+	d = shadow_slot(v, sel);
+	if (d == *slot)
 		return false;
-	if (SEL_INDEX(v->tf->cs) == i)
-		park_loaded_segment(&v->tf->cs, SLOT_STALE_CS, &v->stale_cs);
-	if (SEL_INDEX(v->tf->ss) == i)
-		park_loaded_segment(&v->tf->ss, SLOT_STALE_SS, &v->stale_ss);
-	real_gdt[i] = d;
+	if ((v->tf->cs & ~3u) == (sel & ~3u))
+		park_loaded_segment(&v->tf->cs, SEL_TI(sel), SLOT_STALE_CS,
+				    &v->stale_cs);
+	if ((v->tf->ss & ~3u) == (sel & ~3u))
+		park_loaded_segment(&v->tf->ss, SEL_TI(sel), SLOT_STALE_SS,
+				    &v->stale_ss);
+	*slot = d;
 	return true;
 }
 
-/* The real descriptor SEL names, or 0 for null, LDT and monitor slots. */
-static uint64_t real_descriptor(uint16_t sel)
-{
-	if (SEL_INDEX(sel) == 0 || SEL_TI(sel) || SEL_INDEX(sel) > SLOT_STALE_SS)
-		return 0;
-	return real_gdt[SEL_INDEX(sel)];
-}
-
-/* Whether real GDT slot INDEX holds guest user code hidden while the
- * kernel runs (present for the guest, made present at the return). */
-static bool hidden_user_code(unsigned index)
-{
-	for (unsigned i = 0; i < n_user_code_slots; i++)
-		if (user_code_slots[i] == index)
-			return true;
-	return false;
-}
+/* ---- returning to the guest ------------------------------------------- */
 
 bool segments_resumable(const struct vcpu *v, uint16_t *bad)
 {
@@ -223,8 +625,7 @@ bool segments_resumable(const struct vcpu *v, uint16_t *bad)
 	uint64_t c = real_descriptor(cs), s = real_descriptor(ss);
 	unsigned rpl = SEL_RPL(cs);
 	bool conforming = (c & DESC_TYPE_CONFORMING) != 0;
-	bool present = (c & DESC_P) ||
-		       (rpl == 3 && hidden_user_code(SEL_INDEX(cs)));
+	bool present = (c & DESC_P) || (rpl == 3 && is_hidden(cs));
 
 	*bad = cs;
 	if (rpl == 0 || !(c & DESC_S) || !(c & DESC_TYPE_CODE) || !present ||
@@ -239,10 +640,25 @@ bool segments_resumable(const struct vcpu *v, uint16_t *bad)
 /* A parked slot the guest no longer has loaded must not stay loadable. */
 static void clear_unused_parking(const struct vcpu *v)
 {
-	if (SEL_INDEX(v->tf->cs) != SLOT_STALE_CS)
+	if (SEL_TI(v->tf->cs) || SEL_INDEX(v->tf->cs) != SLOT_STALE_CS)
 		real_gdt[SLOT_STALE_CS] = 0;
-	if (SEL_INDEX(v->tf->ss) != SLOT_STALE_SS)
+	if (SEL_TI(v->tf->ss) || SEL_INDEX(v->tf->ss) != SLOT_STALE_SS)
 		real_gdt[SLOT_STALE_SS] = 0;
+}
+
+/* Make every hidden slot present (PRESENT) or not. */
+static void show_hidden(bool present)
+{
+	for (unsigned i = 0; i < n_hidden; i++) {
+		uint64_t *slot = real_slot(hidden_slots[i]);
+
+		if (!slot)
+			continue;
+		if (present)
+			*slot |= DESC_P;
+		else
+			*slot &= ~DESC_P;
+	}
 }
 
 void segments_prepare_return(struct vcpu *v)
@@ -252,24 +668,66 @@ void segments_prepare_return(struct vcpu *v)
 	clear_unused_parking(v);
 	if (want == v->user_code_present)
 		return;
-	for (unsigned i = 0; i < n_user_code_slots; i++) {
-		if (want)
-			real_gdt[user_code_slots[i]] |= DESC_P;
-		else
-			real_gdt[user_code_slots[i]] &= ~DESC_P;
-	}
+	show_hidden(want);
 	v->user_code_present = want;
 }
 
-/* Deliver fault VECTOR with selector error code SEL; return -1. */
-static int selector_fault(struct vcpu *v, uint8_t vector, uint16_t sel)
+/*
+ * The guest kernel loaded a data segment register with a selector whose
+ * real slot is hidden (user or conforming code: readable code may be loaded
+ * into DS..GS at CPL 0) and the CPU raised #NP(selector).  Natively the load
+ * succeeds: every other check came before the present bit.  So the monitor
+ * makes the slot present, performs the same load (at CPL 0, where the
+ * privilege checks pass as they do for the guest), and hides the slot
+ * again; the segment register keeps the descriptor it cached, and the
+ * iretq back to ring 1 keeps it too (its DPL is not below 1).  Handles
+ * `mov Sreg, r/m16` and `pop Sreg`; false for anything else.
+ */
+bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d)
 {
-	reflect_exception(v, vector, true, sel & ~3u);
-	return -1;
+	const cs_x86_op *ops = d->x86->operands;
+	uint16_t err = (uint16_t)v->tf->error;
+	uint32_t sel, esp = (uint32_t)v->tf->rsp;
+	x86_reg seg;
+	bool pop = d->insn->id == X86_INS_POP;
+
+	if (!is_hidden(err) || v->user_code_present ||
+	    (d->insn->id != X86_INS_MOV && !pop) ||
+	    ops[0].type != X86_OP_REG)
+		return false;
+	seg = ops[0].reg;
+	if (seg != X86_REG_DS && seg != X86_REG_ES && seg != X86_REG_FS &&
+	    seg != X86_REG_GS)
+		return false;
+	if (pop) {
+		if (!guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp, &sel,
+				4))
+			return true;
+	} else if (!operand_read(v, &ops[1], 2, &sel)) {
+		return true;
+	}
+	if ((sel & ~3u) != (err & ~3u))
+		return false;
+	show_hidden(true);
+	switch (seg) {
+	case X86_REG_DS: __asm__ volatile("mov %w0, %%ds" : : "r"(sel)); break;
+	case X86_REG_ES: __asm__ volatile("mov %w0, %%es" : : "r"(sel)); break;
+	case X86_REG_FS: __asm__ volatile("mov %w0, %%fs" : : "r"(sel)); break;
+	default:         __asm__ volatile("mov %w0, %%gs" : : "r"(sel)); break;
+	}
+	show_hidden(false);
+	if (pop)
+		v->tf->rsp = (uint32_t)(esp + 4);
+	advance(v, d);
+	return true;
 }
 
-#define TSS_TYPE_AVAILABLE 0x9ull
-#define TSS_TYPE_BUSY_BIT  (2ull << DESC_TYPE_SHIFT)
+bool segments_hidden_conforming(uint16_t sel)
+{
+	return is_hidden(sel) && (real_descriptor(sel) & DESC_TYPE_CONFORMING);
+}
+
+/* ---- the task register, SS, and questions about the tables ------------ */
 
 int segments_load_ss(struct vcpu *v, uint16_t sel)
 {
@@ -277,7 +735,7 @@ int segments_load_ss(struct vcpu *v, uint16_t sel)
 	uint64_t d, old;
 	uint16_t bad;
 
-	if (SEL_INDEX(sel) == 0 || SEL_RPL(sel) != cpl ||
+	if (is_null(sel) || SEL_RPL(sel) != cpl ||
 	    guest_descriptor(v, sel, &d) || !(d & DESC_S) ||
 	    (d & DESC_TYPE_CODE) || !(d & DESC_TYPE_WRITABLE) ||
 	    desc_dpl(d) != cpl)
@@ -288,7 +746,7 @@ int segments_load_ss(struct vcpu *v, uint16_t sel)
 	old = v->tf->ss;
 	v->tf->ss = compress_rpl(sel);
 	if (!segments_resumable(v, &bad)) {
-		v->tf->ss = old;        /* the guest's GDT changed since lgdt */
+		v->tf->ss = old;        /* the guest's table changed since */
 		return selector_fault(v, EXC_GP, sel);
 	}
 	return 0;
@@ -299,7 +757,7 @@ int segments_load_tr(struct vcpu *v, uint16_t sel)
 	uint32_t off = SEL_INDEX(sel) * 8u;
 	uint64_t d;
 
-	if (SEL_INDEX(sel) == 0 || SEL_TI(sel) || guest_descriptor(v, sel, &d) ||
+	if (is_null(sel) || SEL_TI(sel) || guest_descriptor(v, sel, &d) ||
 	    (d & DESC_S) ||
 	    ((d & DESC_TYPE_MASK) >> DESC_TYPE_SHIFT) != TSS_TYPE_AVAILABLE)
 		return selector_fault(v, EXC_GP, sel);
@@ -323,8 +781,5 @@ bool segments_code_is_32bit(const struct vcpu *v)
 uint32_t seg_base(const struct vcpu *v, uint16_t sel)
 {
 	(void)v;
-	if (SEL_INDEX(sel) == 0 || SEL_TI(sel) ||
-	    SEL_INDEX(sel) > SLOT_STALE_SS)
-		return 0;
-	return desc_base(real_gdt[SEL_INDEX(sel)]);
+	return desc_base(real_descriptor(sel));
 }

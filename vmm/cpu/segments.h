@@ -5,21 +5,28 @@
  * so guest selector values stay valid; the top slots hold the monitor's own
  * descriptors, DPL 0, which a guest at CPL 1 or 3 can never load.
  *
- *   slot 0 .. 8185   guest entries (sanitized, see descriptor.h)
+ *   slot 0 .. 8183   guest entries (sanitized, see descriptor.h)
+ *   slot 8184-8185   the real LDT (16 bytes)  selector 0xffc0
  *   slot 8186, 8187  the guest's CS and SS as loaded before its last lgdt
  *   slot 8188        monitor 64-bit code      selector 0xffe0
  *   slot 8189        monitor data             selector 0xffe8
  *   slot 8190-8191   monitor TSS (16 bytes)   selector 0xfff0
+ *
+ * The real LDT mirrors the guest's LDT the same way (real_ldt), so LDT
+ * selectors (TI = 1) stay valid too.
  */
 #ifndef VMM_SEGMENTS_H
 #define VMM_SEGMENTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vcpu.h"
 
 #define GDT_SLOTS       8192
-#define GDT_GUEST_SLOTS 8186
+#define GDT_GUEST_SLOTS 8184
+#define SLOT_LDT        8184
+#define LDT_SLOTS       8192
 #define SLOT_STALE_CS   8186
 #define SLOT_STALE_SS   8187
 #define SEL_MON_CODE    (8188 * 8)
@@ -27,6 +34,29 @@
 #define SEL_MON_TSS     (8190 * 8)
 
 extern uint64_t real_gdt[GDT_SLOTS];
+extern uint64_t real_ldt[LDT_SLOTS];
+
+/*
+ * How the real descriptor tables stay coherent with the guest's (the
+ * policy of `vmm run --descriptors`, measured in docs/deprivileging.md):
+ *   DESC_SYNC   re-sync points only: the whole table at lgdt and lldt, one
+ *               slot at ltr, mov ss and any segment load that faults on its
+ *               selector.  Free; misses a valid descriptor rewritten in
+ *               place and reloaded without a fault.
+ *   DESC_TRACE  also watch the frames that hold the guest's GDT and LDT
+ *               (write-protected in every shadow): each write is emulated
+ *               and the slots it touched are re-synced.  Exact, paging on
+ *               or off; costs an exit per write to those frames.
+ *   DESC_HYBRID TRACE, but a table whose frames take many writes in a row
+ *               that change no code or data descriptor goes back to
+ *               DESC_SYNC until its next lgdt/lldt.  The default.
+ */
+enum desc_policy { DESC_SYNC, DESC_TRACE, DESC_HYBRID };
+
+void segments_set_policy(struct vcpu *v, enum desc_policy policy);
+enum desc_policy segments_policy(void);
+const char *desc_policy_name(enum desc_policy policy);
+int desc_policy_from_name(const char *name, enum desc_policy *policy);
 
 /* Install the guest's boot-time GDT and segments, as QEMU's multiboot
  * loader leaves them (CS 0x08, data 0x10, GDTR 0xc02b8/0x27). */
@@ -34,6 +64,31 @@ void segments_init_boot(struct vcpu *v);
 
 /* Copy the guest GDT the vcpu's GDTR names into the real GDT, sanitized. */
 void segments_sync_gdt(struct vcpu *v);
+
+/*
+ * Load the guest's LDTR with SEL, as `lldt` does: the CPU's checks, faults
+ * delivered (returns -1); the guest LDT copied into the real one.
+ */
+int segments_load_ldt(struct vcpu *v, uint16_t sel);
+
+/*
+ * Guest paging changed (CR3 load, CR0.PG): the descriptor tables' linear
+ * addresses may now name other frames.  Re-sync a table whose frames moved.
+ */
+void segments_paging_changed(struct vcpu *v);
+
+/*
+ * LEN bytes at guest-physical GPA were written through the guest-memory
+ * door.  Under DESC_TRACE, re-sync the descriptors they touched.
+ */
+void segments_guest_wrote(struct vcpu *v, uint64_t gpa, size_t len);
+
+/*
+ * A write to a watched frame could not be emulated: stop tracing the
+ * descriptor tables (fall back to DESC_SYNC for the rest of the run) so
+ * the guest can perform it itself.
+ */
+void segments_stop_tracing(struct vcpu *v);
 
 /* The CS selector the guest believes it has loaded (RPL as the guest sees it). */
 uint16_t virtual_cs(const struct vcpu *v);
@@ -61,7 +116,7 @@ int segments_load_ss(struct vcpu *v, uint16_t sel);
 void segments_prepare_return(struct vcpu *v);
 
 /*
- * Re-read guest GDT slot SEL names into the real GDT.  True if the real
+ * Re-read the guest descriptor SEL names (GDT or LDT) into the real table.  True if the real
  * descriptor changed (a faulting segment load may then be retried).
  */
 bool segments_refresh_slot(struct vcpu *v, uint16_t sel);
@@ -73,10 +128,22 @@ bool segments_refresh_slot(struct vcpu *v, uint16_t sel);
  */
 bool segments_resumable(const struct vcpu *v, uint16_t *bad);
 
+/*
+ * The guest kernel's data-segment load (mov Sreg / pop Sreg) of selector
+ * hidden from it raised #NP: complete it as the CPU would natively.  False
+ * if D is not such a load (the #NP is then the guest's).
+ */
+struct decoded;
+bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d);
+
+/* Whether SEL names conforming code hidden while the guest kernel runs. */
+bool segments_hidden_conforming(uint16_t sel);
+
 /* Whether the guest's loaded CS is a 32-bit code segment (D = 1). */
 bool segments_code_is_32bit(const struct vcpu *v);
 
-/* Read the guest's own descriptor for SEL; 0 if beyond its GDT or unreadable. */
+/* Read the guest's own descriptor for SEL (GDT or LDT); 0 if found, -1 if
+ * beyond its table, in a null LDT, or unreadable. */
 int guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc);
 
 #endif

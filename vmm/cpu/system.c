@@ -39,13 +39,12 @@
 #include "../core/account.h"
 #include "../core/paging.h"
 #include "../core/x86.h"
+#include "debugreg.h"
 #include "descriptor.h"
 #include "interrupts.h"
 #include "operands.h"
 #include "segments.h"
 
-/* DR7's enable bits L0-G3: a breakpoint the guest arms. */
-#define DR7_ENABLES 0xffu
 #define DR6_FIXED   0xffff0ff0u
 #define DR7_FIXED   0x00000400u
 
@@ -188,10 +187,13 @@ static void sync_real_cr0(const struct vcpu *v)
 /* Set CR0 to VAL as mov/lmsw/clts would, or stop for modes not run. */
 static void set_cr0(struct vcpu *v, uint32_t val)
 {
+	bool paging_changed;
+
 	val |= CR0_ET;
 	if (!(val & CR0_PE))
 		guest_fatal(v, "CR0.PE cleared: real mode is not run by direct "
 			    "execution");
+	paging_changed = (v->cr0 ^ val) & CR0_PG;
 	v->cr0 = val;
 	sync_real_cr0(v);
 	sync_real_cr4(v);                       /* SMEP/SMAP follow CR0.PG */
@@ -199,6 +201,8 @@ static void set_cr0(struct vcpu *v, uint32_t val)
 		guest_fatal(v, "CR0 0x%08x turns on PAE paging (CR4.PAE is "
 			    "set), which the shadow MMU does not implement yet",
 			    val);
+	if (paging_changed)
+		segments_paging_changed(v);
 }
 
 /*
@@ -244,6 +248,7 @@ static enum emulate_result mov_to_cr(struct vcpu *v, const struct decoded *d,
 	case 3:
 		v->cr3 = val;
 		shadow_on_cr3_load(the_shadow, val);
+		segments_paging_changed(v);
 		break;
 	case 4:
 		if (!set_cr4(v, val))
@@ -302,10 +307,26 @@ static int dr_number(x86_reg r)
 
 
 /*
- * mov to/from DR0-DR7.  The debug registers are virtual: the guest may
- * read back what it wrote, but an armed hardware breakpoint (DR7 enables)
- * stops the guest with a report, since it would never fire.  DR4/DR5 alias
- * DR6/DR7 unless CR4.DE, when they raise #UD.
+ * The real DR0-DR3 and DR7 after the guest wrote its own: the CPU watches
+ * its instruction and data breakpoints (the monitor never touches guest
+ * linear addresses below 4 GiB itself, so they fire only for the guest);
+ * the monitor checks the I/O breakpoints and its own accesses for it
+ * (debugreg.h).
+ */
+static void load_real_debug_registers(const struct vcpu *v)
+{
+	__asm__ volatile("mov %0, %%dr0" : : "r"((uint64_t)v->dr[0]));
+	__asm__ volatile("mov %0, %%dr1" : : "r"((uint64_t)v->dr[1]));
+	__asm__ volatile("mov %0, %%dr2" : : "r"((uint64_t)v->dr[2]));
+	__asm__ volatile("mov %0, %%dr3" : : "r"((uint64_t)v->dr[3]));
+	__asm__ volatile("mov %0, %%dr7" : : "r"(dr7_for_cpu(v->dr[7])));
+}
+
+/*
+ * mov to/from DR0-DR7.  The guest's debug registers are virtual, and its
+ * breakpoints real (load_real_debug_registers).  DR4/DR5 alias DR6/DR7
+ * unless CR4.DE, when they raise #UD.  DR7.GD is kept but raises nothing:
+ * QEMU 7.2, the reference, does not implement general detection.
  */
 static enum emulate_result emulate_mov_dr(struct vcpu *v,
 					  const struct decoded *d)
@@ -332,12 +353,10 @@ static enum emulate_result emulate_mov_dr(struct vcpu *v,
 	if (to >= 0) {
 		uint32_t val = reg_read(v, src->reg);
 
-		if (n == 7 && (val & DR7_ENABLES))
-			guest_fatal(v, "DR7 0x%08x arms a hardware breakpoint: "
-				    "debug registers are not virtualized yet",
-				    val);
 		v->dr[n] = n == 6 ? val | DR6_FIXED : n == 7 ? val | DR7_FIXED
 							     : val;
+		if (n != 6)
+			load_real_debug_registers(v);
 	} else {
 		reg_write(v, dst->reg, v->dr[n]);
 	}
@@ -389,7 +408,7 @@ static enum emulate_result emulate_store(struct vcpu *v, const struct decoded *d
 		if (guest_write(v, mem_operand_address(v, dst), pd, 6))
 			advance(v, d);
 		return EMU_DONE;
-	case X86_INS_SLDT: val = v->ldtr; break;
+	case X86_INS_SLDT: val = v->ldtr.sel; break;
 	case X86_INS_STR:  val = v->tr.sel; break;
 	default:           val = v->cr0; break;        /* smsw */
 	}
@@ -458,11 +477,8 @@ static enum emulate_result emulate_lldt(struct vcpu *v, const struct decoded *d)
 		return reflect_gp0(v);
 	if (!operand_read(v, &d->x86->operands[0], 2, &sel))
 		return EMU_DONE;
-	if (SEL_INDEX(sel) != 0)
-		guest_fatal(v, "lldt 0x%04x: local descriptor tables are not "
-			    "shadowed yet", sel);
-	v->ldtr = 0;
-	advance(v, d);
+	if (segments_load_ldt(v, (uint16_t)sel) == 0)
+		advance(v, d);
 	return EMU_DONE;
 }
 

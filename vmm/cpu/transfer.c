@@ -17,12 +17,35 @@
 #include "operands.h"
 #include "segments.h"
 
-/* Pop N 32-bit words from the guest stack (without moving ESP). */
-static bool peek_stack(struct vcpu *v, uint32_t *out, unsigned n)
+/*
+ * The operand size of an iret or retf: 4 bytes, or 2 under the 66 prefix.
+ * (The guest's code segment is a 32-bit one: the decoder refuses CS.D = 0.)
+ */
+static unsigned operand_size(const struct decoded *d)
 {
-	uint32_t esp = (uint32_t)v->tf->rsp;
+	return d->x86->prefix[2] == X86_PREFIX_OPSIZE ? 2 : 4;
+}
 
-	return guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp, out, n * 4);
+/*
+ * Read N words of SIZE bytes (4 or 2) from the guest stack, starting
+ * OFFSET bytes above ESP, zero-extended into OUT; ESP does not move.  False
+ * (the fault delivered) if the stack cannot be read.
+ */
+static bool peek_stack(struct vcpu *v, uint32_t offset, uint32_t *out,
+		       unsigned n, unsigned size)
+{
+	uint8_t bytes[5 * 4];
+	uint32_t esp = (uint32_t)v->tf->rsp + offset;
+
+	if (!guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp, bytes,
+			n * size))
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		out[i] = 0;
+		for (unsigned b = 0; b < size; b++)
+			out[i] |= (uint32_t)bytes[i * size + b] << (8 * b);
+	}
+	return true;
 }
 
 /*
@@ -40,6 +63,21 @@ static uint64_t sanitize_eflags(struct vcpu *v, uint32_t eflags)
 		guest_fatal(v, "iret to virtual-8086 mode: not run by direct "
 			    "execution");
 	return (eflags & settable) | FL_FIXED;
+}
+
+/*
+ * The real RFLAGS after an iret popped IMAGE, SIZE bytes of it.  A 16-bit
+ * iret loads FLAGS, bits 15:0, and leaves the upper bits as they are (SDM
+ * vol. 2, IRET: AC, ID and the rest survive).  RF among them is taken as 0:
+ * it is what the iret itself ran with, the 1 in the saved RFLAGS being the
+ * mark every fault leaves (SDM vol. 3A, 17.3.1.1).
+ */
+static uint64_t popped_eflags(struct vcpu *v, uint32_t image, unsigned size)
+{
+	if (size == 2)
+		image = ((uint32_t)v->tf->rflags & ~(0xffffu | FL_RF)) |
+			(image & 0xffff);
+	return sanitize_eflags(v, image);
 }
 
 /* The checks of an iret to user mode on the guest's own descriptors. */
@@ -91,34 +129,36 @@ static void commit_return(struct vcpu *v, const struct trap_frame *saved)
  * the selector's RPL compressed to 1.  A return to user mode arrives as #NP
  * instead (segments.c hides user code while the kernel runs); the monitor
  * pops the outer ESP and SS too, remembers the user's IF, and resumes user
- * code with the real IF set. */
+ * code with the real IF set.  The frame's words are 4 bytes, or 2 for the
+ * `iretw` of a handler behind a 16-bit gate (interrupts.c): IP, CS, FLAGS
+ * (and SP, SS), with EFLAGS bits 31:16 left as they are. */
 enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d)
 {
+	const unsigned size = operand_size(d);
 	struct trap_frame saved = *v->tf;
-	uint32_t w[5];
+	uint32_t w[5];                  /* EIP CS EFLAGS [ESP SS] */
 	uint16_t cs;
 
-	v->exit.insn_id = d->insn->id;
 	if (guest_cpl(v) != 0)
-		guest_fatal(v, "iret at CPL 3 faulted: not expected");
-	if (d->x86->prefix[2] == X86_PREFIX_OPSIZE)
-		guest_fatal(v, "16-bit iret is not supported yet");
+		return EMU_NOT_MINE;    /* at CPL 3 the fault is the guest's */
+	v->exit.insn_id = d->insn->id;
 	if (v->tf->rflags & FL_NT)
 		guest_fatal(v, "iret with EFLAGS.NT set: hardware task "
 			    "switches are not run");
-	if (!peek_stack(v, w, 3))
+	if (!peek_stack(v, 0, w, 3, size))
 		return EMU_DONE;
 	cs = (uint16_t)w[1];
 	if (SEL_RPL(cs) == 0) {
-		v->tf->rsp = (uint32_t)(v->tf->rsp + 12);
-		v->tf->rflags = sanitize_eflags(v, w[2]);
+		v->tf->rsp = (uint32_t)(v->tf->rsp + 3 * size);
+		v->tf->rflags = popped_eflags(v, w[2], size);
 	} else if (SEL_RPL(cs) == 3) {
-		if (!peek_stack(v, w, 5) || !user_return_ok(v, cs, (uint16_t)w[4]))
+		if (!peek_stack(v, 0, w, 5, size) ||
+		    !user_return_ok(v, cs, (uint16_t)w[4]))
 			return EMU_DONE;
 		v->tf->rsp = w[3];
 		v->tf->ss = (uint16_t)w[4];
 		v->user_if = (w[2] & FL_IF) != 0;
-		v->tf->rflags = sanitize_eflags(v, w[2]) | FL_IF;
+		v->tf->rflags = popped_eflags(v, w[2], size) | FL_IF;
 	} else {
 		guest_fatal(v, "iret to ring %u: the guest may use rings 0 and "
 			    "3 only", SEL_RPL(cs));
@@ -131,30 +171,28 @@ enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d)
 
 /*
  * A far return from the guest kernel: to an RPL-0 CS it faults like iret
- * (#GP), to user code like iret (#NP).  Pops EIP and CS, releases IMM16
- * bytes of parameters, and for a return to CPL 3 pops ESP and SS too,
- * releasing IMM16 bytes of the outer stack as well.
+ * (#GP), to user code like iret (#NP).  Pops EIP and CS (IP and CS under
+ * the 66 prefix), releases IMM16 bytes of parameters, and for a return to
+ * CPL 3 pops ESP and SS too, releasing IMM16 bytes of the outer stack as
+ * well.
  */
 enum emulate_result emulate_retf(struct vcpu *v, const struct decoded *d)
 {
+	const unsigned size = operand_size(d);
 	struct trap_frame saved = *v->tf;
-	uint32_t w[2], outer[2];
+	uint32_t w[2], outer[2];        /* EIP CS, then ESP SS */
 	uint32_t release = d->x86->op_count ? (uint32_t)d->x86->operands[0].imm
 					    : 0;
 	uint16_t cs;
 
+	if (guest_cpl(v) != 0)
+		return EMU_NOT_MINE;    /* at CPL 3 the fault is the guest's */
 	v->exit.insn_id = d->insn->id;
-	if (guest_cpl(v) != 0 || d->x86->prefix[2] == X86_PREFIX_OPSIZE)
-		guest_fatal(v, "far return from CPL 3 or with a 16-bit "
-			    "operand size faulted: not supported yet");
-	if (!peek_stack(v, w, 2))
+	if (!peek_stack(v, 0, w, 2, size))
 		return EMU_DONE;
 	cs = (uint16_t)w[1];
 	if (SEL_RPL(cs) == 3) {
-		uint32_t esp = (uint32_t)v->tf->rsp + 8 + release;
-
-		if (!guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp,
-				outer, 8) ||
+		if (!peek_stack(v, 2 * size + release, outer, 2, size) ||
 		    !user_return_ok(v, cs, (uint16_t)outer[1]))
 			return EMU_DONE;
 		v->tf->rsp = outer[0] + release;
@@ -162,7 +200,7 @@ enum emulate_result emulate_retf(struct vcpu *v, const struct decoded *d)
 		v->user_if = (v->tf->rflags & FL_IF) != 0;
 		v->tf->rflags |= FL_IF;
 	} else if (SEL_RPL(cs) == 0) {
-		v->tf->rsp = (uint32_t)(v->tf->rsp + 8 + release);
+		v->tf->rsp = (uint32_t)(v->tf->rsp + 2 * size + release);
 	} else {
 		guest_fatal(v, "far return to ring %u: the guest may use rings "
 			    "0 and 3 only", SEL_RPL(cs));

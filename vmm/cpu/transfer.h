@@ -6,10 +6,13 @@
 
 #include "emulate.h"
 
-/* iret executed by the guest kernel (it faulted: #GP or #NP). */
+/*
+ * iret or iretw executed by the guest kernel (it faulted: #GP or #NP).  At
+ * guest CPL 3 the fault is the guest's own: EMU_NOT_MINE, to be reflected.
+ */
 enum emulate_result emulate_iret(struct vcpu *v, const struct decoded *d);
 
-/* retf / retf imm16 executed by the guest kernel (#GP or #NP). */
+/* retf / retf imm16 (or lretw) by the guest kernel (#GP or #NP); as iret. */
 enum emulate_result emulate_retf(struct vcpu *v, const struct decoded *d);
 
 /* sysenter from guest user mode; sysexit from the guest kernel. */

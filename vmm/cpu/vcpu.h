@@ -33,6 +33,10 @@ struct exit_info {
 	uint32_t eip;               /* guest EIP when the exit began */
 	bool stepped;               /* an instruction was emulated to its end */
 	bool guest_tf;              /* the guest's EFLAGS.TF when it began */
+	bool db_held;               /* a mov/pop ss: its single-step trap
+				       waits for the next instruction */
+	uint32_t db_hits;           /* DR6 B0-B3: breakpoints the accesses
+				       the monitor made for it hit */
 	int cpl;                    /* guest CPL then */
 	uint64_t start_tsc;
 	bool in_progress;           /* not yet charged (see exit_account) */
@@ -45,7 +49,10 @@ struct vcpu {
 	struct dtr gdtr, idtr;
 	uint16_t stale_cs, stale_ss;    /* selectors parked in the stale slots */
 	uint32_t dr[8];                 /* debug registers (DR4/5 unused) */
-	uint16_t ldtr;                  /* only the null LDT so far */
+	struct {
+		uint16_t sel;           /* 0: no LDT */
+		uint32_t base, limit;
+	} ldtr;                         /* the guest's LDT register */
 	struct {
 		uint16_t sel;
 		uint32_t base, limit;

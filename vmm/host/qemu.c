@@ -170,9 +170,11 @@ static void push_monitor_mode(struct argv_builder *b,
     push(b, "-no-reboot");
     push(b, "-kernel"); push(b, c->monitor);
     push(b, "-append");
-    pushf(b, "mem=%u%s%s%s%s%s", c->mem_mib, c->policy ? " policy=" : "",
-          c->policy ? c->policy : "", shadow_arg(c),
-          c->trace ? " trace=" : "", c->trace ? c->trace : "");
+    pushf(b, "mem=%u%s%s%s%s%s%s%s", c->mem_mib,
+          c->policy ? " policy=" : "", c->policy ? c->policy : "",
+          shadow_arg(c), c->trace ? " trace=" : "", c->trace ? c->trace : "",
+          c->descriptors ? " descriptors=" : "",
+          c->descriptors ? c->descriptors : "");
     if (asprintf(&module0, "%s %s", guest, append) < 0)
         check_alloc(NULL);
     list = initrd_list(module0, c);

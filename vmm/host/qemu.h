@@ -29,6 +29,7 @@ struct qemu_config {
     unsigned timeout_s;         /* wall-clock limit; 0 means none */
     const char *policy;         /* monitor: shadow policy; NULL: default */
     const char *trace;          /* monitor: trace classes; NULL: none */
+    const char *descriptors;    /* monitor: descriptor policy; NULL: default */
     unsigned shadow_mem_mib;    /* monitor: shadow budget; 0: default */
     const char *disks[2];       /* raw images for IDE primary master and
                                    slave (-drive index 0, 1); NULL: none */

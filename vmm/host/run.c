@@ -123,6 +123,15 @@ void run_usage(FILE *out)
 "                        hybrid (trace, but let busy page tables go out of\n"
 "                        sync until the next CR3 load or invlpg; the\n"
 "                        default, as measured in docs/shadow-paging.md)\n"
+"  --descriptors P       how the real GDT and LDT stay coherent with the\n"
+"                        guest's: trace (write-protect the frames holding\n"
+"                        them and re-read each descriptor written: exact),\n"
+"                        sync (re-read only at lgdt, lldt, ltr, mov ss and\n"
+"                        faulting segment loads), or hybrid (trace, but stop\n"
+"                        tracing a table whose page takes 64 writes in a row\n"
+"                        that change no descriptor, until its next lgdt or\n"
+"                        lldt; the default). docs/deprivileging.md has what\n"
+"                        each costs\n"
 "  --shadow-mem MiB      memory for shadow page tables, 1..256 (default 8);\n"
 "                        when full, the least recently used are dropped\n"
 "  --timeout S           stop the guest after S seconds (default %d; 0: never)\n"
@@ -209,13 +218,14 @@ static int add_initrds(struct run_options *o, const char *value,
 
 enum { OPT_NATIVE = 256, OPT_MEM, OPT_APPEND, OPT_INITRD, OPT_TIMEOUT,
        OPT_REPORT_JSON, OPT_QUIET, OPT_POLICY, OPT_SHADOW_MEM, OPT_HDA,
-       OPT_HDB, OPT_TRACE };
+       OPT_HDB, OPT_TRACE, OPT_DESCRIPTORS };
 
 static const struct option run_longopts[] = {
     { "native",      no_argument,       NULL, OPT_NATIVE },
     { "mem",         required_argument, NULL, OPT_MEM },
     { "policy",      required_argument, NULL, OPT_POLICY },
     { "shadow-mem",  required_argument, NULL, OPT_SHADOW_MEM },
+    { "descriptors", required_argument, NULL, OPT_DESCRIPTORS },
     { "append",      required_argument, NULL, OPT_APPEND },
     { "initrd",      required_argument, NULL, OPT_INITRD },
     { "hda",         required_argument, NULL, OPT_HDA },
@@ -260,6 +270,12 @@ static int apply_option(struct run_options *o, int c, const char *arg,
             !strcmp(arg, "hybrid"))
             return o->policy = arg, 0;
         return snprintf(err, errlen, "--policy %s: want trace, lazy or "
+                        "hybrid", arg), VMM_EXIT_USAGE;
+    case OPT_DESCRIPTORS:
+        if (!strcmp(arg, "trace") || !strcmp(arg, "sync") ||
+            !strcmp(arg, "hybrid"))
+            return o->descriptors = arg, 0;
+        return snprintf(err, errlen, "--descriptors %s: want trace, sync or "
                         "hybrid", arg), VMM_EXIT_USAGE;
     case OPT_SHADOW_MEM:
         if (parse_uint(arg, 1, 256, &o->shadow_mem_mib))
@@ -487,6 +503,7 @@ static int run_qemu(struct run *run)
         .initrds = (const char *const *)run->o.initrds,
         .n_initrds = run->o.n_initrds, .logfile = run->log,
         .timeout_s = run->o.timeout_s, .policy = run->o.policy,
+        .descriptors = run->o.descriptors,
         .shadow_mem_mib = run->o.shadow_mem_mib,
         .disks = { run->o.disks[0], run->o.disks[1] },
         .trace = run->o.trace,

@@ -29,6 +29,7 @@ struct run_options {
     const char *report_json;    /* NULL: none */
     const char *policy;         /* shadow sync policy; NULL: the monitor's */
     const char *trace;          /* --trace classes; NULL: no trace */
+    const char *descriptors;    /* descriptor-table policy; NULL: the monitor's */
     unsigned shadow_mem_mib;    /* shadow page budget; 0: the monitor's */
     const char *disks[RUN_DISKS]; /* --hda, --hdb image files; NULL: none */
 };
