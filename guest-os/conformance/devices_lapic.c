@@ -119,10 +119,13 @@ static void priorities(void)
     wr(TPR, 0);
 }
 
-/* Wait (IF clear) until the one-shot timer has run out. */
+/* Wait (IF clear) until the one-shot timer has run out and its interrupt
+ * waits in the IRR.  (Natively QEMU requests it from its main loop, which
+ * a loaded host may run late: the count reads 0 before the IRR bit is set.) */
 static void wait_timer_out(void)
 {
-    for (int i = 0; i < 100 && rd(TIMER_CURRENT) != 0; i++)
+    for (int i = 0; i < 100 && (rd(TIMER_CURRENT) != 0 ||
+                                !bit_of(IRR0, TIMER_VECTOR)); i++)
         delay_ms(1);
 }
 

@@ -90,7 +90,11 @@ static void status(void)
     kprintf("rtc: status a 0x%02x (uip left out) b 0x%02x d 0x%02x\n",
             cmos(STATUS_A) & (uint8_t)~A_UIP, cmos(STATUS_B), cmos(STATUS_D));
     (void)cmos(STATUS_C);
-    kprintf("rtc: status c read twice: 0x%02x\n", cmos(STATUS_C));
+    /* PF left out: it rises at the rate in status A whatever PIE says, so
+     * it is up again if a millisecond passed between the reads (a loaded
+     * host). */
+    kprintf("rtc: status c read twice: 0x%02x (pf left out)\n",
+            cmos(STATUS_C) & (uint8_t)~C_PF);
 }
 
 /*
@@ -163,11 +167,12 @@ static void formats(void)
 #define CYCLE_CHUNKS 23             /* 1.15 s: more than a second */
 
 /* Poll status A with nothing in between (UIP is up for only 244 us before
- * each update) until UIP shows; 0 if it does not within two seconds and a
- * bit (a poll slowed down by a busy host may miss one window). */
+ * each update) until UIP shows; 0 if it does not within ten seconds (a
+ * poll slowed down by a busy host - a parallel ctest - may miss several
+ * windows: under the monitor each poll is two exits). */
 static int wait_uip(void)
 {
-    for (int i = 0; i < 2 * CYCLE_CHUNKS; i++) {
+    for (int i = 0; i < 10 * 1000 / CHUNK_MS; i++) {
         pit2_start(CHUNK_MS * PIT_TICKS_PER_MS);
         while (!pit2_expired())
             if (cmos(STATUS_A) & A_UIP)
