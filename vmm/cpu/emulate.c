@@ -173,6 +173,14 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 		if (!rep)
 			break;
 		v->tf->rcx = (uint32_t)(v->tf->rcx - 1);
+		if ((v->exit.guest_tf || v->exit.db_hits) &&
+		    (uint32_t)v->tf->rcx != 0) {
+			/* A debug trap comes after this iteration, with EIP
+			 * still on the instruction (SDM vol. 3B 17.3.1.2):
+			 * the rest runs when the guest resumes it. */
+			v->exit.stepped = true;
+			return EMU_DONE;
+		}
 	}
 	advance(v, d);
 	return EMU_DONE;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../core/x86.h"
+#include "debugreg.h"
 #include "operands.h"
 #include "segments.h"
 
@@ -216,7 +217,8 @@ static enum emulate_result emulate_cmpxchg(struct vcpu *v,
  * shadow_emulated_write) instead of one per element.  Zeroing a page table
  * this way is what a kernel does after every fork and exit.  A fault on a
  * page leaves ECX and EDI at the first element of that page, and EIP on the
- * instruction, as the CPU would.
+ * instruction, as the CPU would.  Not taken while the guest single-steps or
+ * has breakpoints armed: their traps come after each iteration.
  */
 static enum emulate_result emulate_rep_stos_forward(struct vcpu *v,
 						    const struct decoded *d,
@@ -271,7 +273,8 @@ static enum emulate_result emulate_string(struct vcpu *v,
 		if (d->x86->operands[i].type != X86_OP_MEM)
 			return EMU_NOT_MINE;    /* SSE movsd shares the id */
 	__asm__("mov %%es, %0" : "=r"(es));
-	if (rep && !movs && step > 0)
+	if (rep && !movs && step > 0 && !v->exit.guest_tf &&
+	    !(v->dr[7] & DR7_ENABLES))
 		return emulate_rep_stos_forward(v, d, size, seg_base(v, es));
 	while (!rep || (uint32_t)v->tf->rcx != 0) {
 		uint32_t val = (uint32_t)v->tf->rax;
@@ -288,6 +291,13 @@ static enum emulate_result emulate_string(struct vcpu *v,
 		if (!rep)
 			break;
 		v->tf->rcx = (uint32_t)(v->tf->rcx - 1);
+		if ((v->exit.guest_tf || v->exit.db_hits) &&
+		    (uint32_t)v->tf->rcx != 0) {
+			/* a debug trap after this iteration, EIP still on the
+			 * instruction (SDM vol. 3B 17.3.1.2) */
+			v->exit.stepped = true;
+			return EMU_DONE;
+		}
 	}
 	advance(v, d);
 	return EMU_DONE;
