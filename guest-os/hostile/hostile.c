@@ -12,6 +12,8 @@
  *   v86          iret with EFLAGS.VM set: virtual-8086 mode.
  *   real-mode    clears CR0.PE.
  *   call-gate    a far call through a call gate.
+ *   ljmp-tss, task-gate, iret-nt   hardware task switches: a far jump to a
+ *                TSS, int n through a task gate, iret with EFLAGS.NT.
  *   cli-hlt      disables interrupts and halts for ever.
  *   unbacked     reads guest-physical memory beyond RAM.
  *
@@ -163,6 +165,45 @@ static void call_gate(void)
     gdt[3].limit_hi_flags = (uint8_t)(off >> 16);
     lgdt(gdt, 8);
     asm volatile("lcall $0x18, $0");
+}
+
+/* A far jump to a TSS descriptor: a hardware task switch. */
+static void ljmp_tss(void)
+{
+    static struct taskstate t;
+    uint32_t b = (uint32_t)&t;
+
+    gdt[1] = seg(0x9b, 0xc0);
+    gdt[2] = seg(0x93, 0xc0);
+    gdt[3] = (struct segdesc){ sizeof(t) - 1, (uint16_t)b, (uint8_t)(b >> 16),
+                               0x89, 0, (uint8_t)(b >> 24) };
+    lgdt(gdt, 8);
+    asm volatile("ljmp $0x18, $0");
+}
+
+/* int n through a task gate in the IDT (naming that TSS). */
+static void task_gate(void)
+{
+    static struct gatedesc idt[0x83];
+    static struct taskstate t;
+    uint32_t b = (uint32_t)&t;
+
+    gdt[1] = seg(0x9b, 0xc0);
+    gdt[2] = seg(0x93, 0xc0);
+    gdt[3] = (struct segdesc){ sizeof(t) - 1, (uint16_t)b, (uint8_t)(b >> 16),
+                               0x89, 0, (uint8_t)(b >> 24) };
+    lgdt(gdt, 8);
+    idt[0x82] = (struct gatedesc){ 0, 0x18, 0, GATE_PRESENT | 0x5, 0 };
+    lidt(idt, 0x83);
+    asm volatile("int $0x82");
+}
+
+/* iret with EFLAGS.NT set: a return from a nested task. */
+static void iret_nt(void)
+{
+    asm volatile("pushfl\n\torl $0x4000, (%%esp)\n\tpopfl\n\t"
+                 "pushfl\n\tpushl %%cs\n\tpushl $1f\n\tiret\n1:"
+                 ::: "memory");
 }
 
 static void unbacked(void)
@@ -419,6 +460,8 @@ static const struct {
     { "v86", v86 }, { "v86if", v86_with_interrupts },
     { "real-mode", real_mode }, { "call-gate", call_gate },
     { "cli-hlt", cli_hlt }, { "unbacked", unbacked },
+    { "ljmp-tss", ljmp_tss }, { "task-gate", task_gate },
+    { "iret-nt", iret_nt },
     { "boot", boot_state }, { "iret-null-cs", iret_null_cs },
     { "iret-monitor-cs", iret_monitor_cs }, { "sysexit-bad", sysexit_bad },
     { "stale-ss", stale_ss }, { "gdt-null-gate", gdt_null_gate },

@@ -330,7 +330,8 @@ enum emulate_result emulate_gp(struct vcpu *v, const struct decoded *d)
 		guest_fatal(v, "privileged instruction not emulated yet");
 	if (far_transfer_through_system_descriptor(v, d))
 		guest_fatal(v, "far jump or call through a call gate, task gate "
-			    "or TSS: not supported yet");
+			    "or TSS: call gates and hardware task switches are "
+			    "not run");
 	v->exit.insn_id = 0;
 	return EMU_NOT_MINE;
 }

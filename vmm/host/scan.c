@@ -38,7 +38,8 @@ struct sensitive {
 #define H_INT  "faults through the monitor's DPL-0 gates; delivered through the guest IDT"
 #define H_RET  "to ring 0: faults (RPL 0 < CPL 1) and is emulated; to ring 3: #NP, emulated"
 #define H_SEG  "reads RPL 1 for CS/SS: a known difference"
-#define H_DESC "reads the shadow GDT: guest DPL 0 reads as DPL 1, a known difference"
+#define H_DESC "reads the shadow GDT/LDT: guest DPL 0 reads as DPL 1, and lar " \
+               "shows user code not present in the kernel: known differences"
 
 /* Robin & Irvine's list, in capstone's spelling (32-bit mode). */
 static const struct sensitive table[] = {
@@ -52,10 +53,12 @@ static const struct sensitive table[] = {
     { "popf", "known hole (16-bit form): cannot change IF or IOPL" },
     { "lar", H_DESC }, { "lsl", H_DESC }, { "verr", H_DESC },
     { "verw", H_DESC },
-    { "lcall", "direct to a code segment: runs at CPL 1; through a gate: "
-               "stops the guest (not supported yet)" },
-    { "ljmp", "direct to a code segment: runs at CPL 1; through a gate: "
-              "stops the guest (not supported yet)" },
+    { "lcall", "direct to a code segment: runs at CPL 1; through a gate or "
+               "to a TSS: stops the guest (call gates and task switches are "
+               "not run)" },
+    { "ljmp", "direct to a code segment: runs at CPL 1; through a gate or "
+              "to a TSS: stops the guest (call gates and task switches are "
+              "not run)" },
     { "retf", H_RET }, { "iretd", H_RET }, { "iret", H_RET },
     { "int", H_INT }, { "int3", H_INT }, { "into", H_INT },
     { "sysenter", "faults on the monitor's SYSENTER MSRs; emulated from the "
