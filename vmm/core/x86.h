@@ -132,6 +132,30 @@ enum {
 #define SEL_TI(s)    (((s) >> 2) & 1u)
 #define SEL_INDEX(s) ((s) >> 3)
 
+#ifdef VMM_HOST_TEST
+/*T:440 Two platforms, one emulator.  The privileged-instruction emulator
+ * (vmm/cpu/) is also built for the host, where tests/unit/privileged_test
+ * drives it on synthetic guests and checks each outcome against the SDM.
+ * In a user process these instructions would fault or touch the host, so
+ * with VMM_HOST_TEST defined they are calls into the tests' fake CPU
+ * (tests/unit/monitor_fakes.c), which records writes and answers reads.
+ * The monitor never defines VMM_HOST_TEST: its code is unchanged. */
+void outb(uint16_t port, uint8_t v);
+void outl(uint16_t port, uint32_t v);
+uint8_t inb(uint16_t port);
+uint64_t rdtsc(void);
+uint64_t rdmsr(uint32_t msr);
+void wrmsr(uint32_t msr, uint64_t v);
+uint64_t read_cr0(void);
+void write_cr0(uint64_t v);
+uint64_t read_cr2(void);
+void write_cr3(uint64_t v);
+uint64_t read_cr4(void);
+void write_cr4(uint64_t v);
+void xsetbv(uint32_t xcr, uint64_t v);
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]);
+_Noreturn void halt_forever(void);
+#else
 static inline void outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
@@ -224,5 +248,6 @@ static inline _Noreturn void halt_forever(void)
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
+#endif /* VMM_HOST_TEST */
 
 #endif
