@@ -11,8 +11,8 @@
  *   - mov to CR0 with NW=1 and CD=0 does not raise #GP;
  *   - an unknown MSR reads as 0 and ignores writes instead of raising #GP.
  *
- * The debug registers hold what the guest writes; arming a breakpoint in
- * DR7 stops the guest with a report (not virtualized yet).
+ * The debug registers hold what the guest writes, and its breakpoints are
+ * loaded into the real ones (see load_real_debug_registers, debugreg.h).
  *
  * Real CR0 follows the guest's TS, EM, MP and AM, and real CR4 its TSD,
  * PCE, OSFXSR, OSXMMEXCPT and OSXSAVE (and XCR0), so the guest's own lazy
