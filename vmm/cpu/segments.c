@@ -293,13 +293,19 @@ uint16_t virtual_cs(const struct vcpu *v)
  * Mirror the first N descriptors of guest table TI into its real table,
  * parking a loaded CS or SS first.
  */
+/* Park the loaded CS and SS if they come from table TI. */
+static void park_loaded_segments(struct vcpu *v, unsigned ti)
+{
+	park_loaded_segment(&v->tf->cs, ti, SLOT_STALE_CS, &v->stale_cs);
+	park_loaded_segment(&v->tf->ss, ti, SLOT_STALE_SS, &v->stale_ss);
+}
+
 static void sync_table(struct vcpu *v, unsigned ti, unsigned n)
 {
 	uint64_t *real = ti ? real_ldt : real_gdt;
 	unsigned clear = mirrored[ti] > n ? mirrored[ti] : n;
 
-	park_loaded_segment(&v->tf->cs, ti, SLOT_STALE_CS, &v->stale_cs);
-	park_loaded_segment(&v->tf->ss, ti, SLOT_STALE_SS, &v->stale_ss);
+	park_loaded_segments(v, ti);
 	forget_hidden_in(ti);
 	for (unsigned i = 0; i < clear; i++)
 		real[i] = i < n ? shadow_slot(v, (uint16_t)(i * 8 | ti << 2)) : 0;
@@ -342,7 +348,11 @@ static void sync_ldt_table(struct vcpu *v)
 {
 	unsigned n = ldt_slots(v);
 
-	/* The real LDTR first: the mirror's own checks read its size. */
+	/* A CS or SS loaded from the old LDT is parked while real_ldt_slots
+	 * still covers it: an LDT shorter than its index (or lldt 0) would
+	 * park nothing, and the next iretq would refuse the guest's CS. */
+	park_loaded_segments(v, 1);
+	/* Then the real LDTR: unparking compares against the new size. */
 	load_real_ldt(n, v->ldtr.limit);
 	sync_table(v, 1, n);
 }

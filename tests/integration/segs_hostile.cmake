@@ -1,0 +1,13 @@
+# The segs_hostile guest (label hostile): attacks on the shadow GDT and LDT,
+# each case natively and under the monitor, identical output required.
+foreach(case "ldt-cs-lldt|lldt")
+  string(REPLACE "|" ";" parts "${case}")
+  list(GET parts 0 name)
+  list(GET parts 1 insns)
+  add_test(NAME hostile.segs_${name}_native_equals_monitor
+           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/native_vs_monitor.sh
+                   ${VMM_OUT}/vmm ${VMM_GUEST_OUT}/segs_hostile.elf 0
+                   ${name} "${insns}")
+  set_tests_properties(hostile.segs_${name}_native_equals_monitor
+                       PROPERTIES LABELS hostile TIMEOUT 300)
+endforeach()
