@@ -61,8 +61,10 @@ uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
 uint64_t real_ldt[LDT_SLOTS] __attribute__((aligned(4096)));
 
 /* Real slots (as selectors, RPL 0) hiding code the kernel must not enter
- * by itself: present user code and conforming code, GDT or LDT. */
-#define MAX_HIDDEN 64
+ * by itself: present user code and conforming code, GDT or LDT.  Room for
+ * every mirrored slot: a guest may fill its LDT with user code (each slot
+ * is listed at most once, see shadow_slot's callers). */
+#define MAX_HIDDEN (GDT_GUEST_SLOTS + LDT_SLOTS)
 static uint16_t hidden_slots[MAX_HIDDEN];
 static unsigned n_hidden;
 
@@ -241,8 +243,7 @@ static uint64_t shadow_slot(struct vcpu *v, uint16_t sel)
 	d = desc_sanitize(d);
 	if (enters_user_mode(d)) {
 		if (n_hidden == MAX_HIDDEN)
-			guest_fatal(v, "more than %u user or conforming code "
-				    "segments in the GDT and LDT", MAX_HIDDEN);
+			panic("more hidden slots than real ones");
 		hidden_slots[n_hidden++] = sel & ~3u;
 		if (!v->user_code_present)
 			d &= ~DESC_P;
