@@ -15,8 +15,8 @@
  *                     keep their cached descriptors
  *   hidden-many       an LDT with 300 user code segments: kernel loads of
  *                     them into FS, and user mode on the last one
- *   popw-hidden       popw %fs of a user code selector in the kernel: ESP
- *                     moves by 2
+ *   popw-hidden       popw %fs of a user code selector in the kernel, and
+ *                     popw %ss: ESP moves by 2
  *   lfs-hidden        lds, les, lfs, lgs of a user code selector in the kernel
  *   gdt-top           a 64 KiB GDT: data loaded from its last eight slots
  *   gdt-remap         the GDT's page remapped to another frame (a new PTE
@@ -211,6 +211,16 @@ static void popw_hidden(void)
                 fs_read((uint32_t)&marker));
     }
     asm volatile("mov %0, %%fs" : : "r"(SEL_KDATA) : "memory");
+    {
+        uint32_t before, after;
+
+        asm volatile("mov %%esp, %0\n\tpushw %w2\n\tpopw %%ss\n\t"
+                     "mov %%esp, %1\n\tmov %0, %%esp"
+                     : "=&r"(before), "=&r"(after)
+                     : "r"((uint32_t)SEL_KDATA) : "memory");
+        kprintf("pushw; popw %%ss of 0x%x: esp moved by %d\n", SEL_KDATA,
+                (int)(after - before));
+    }
 }
 
 /*

@@ -683,6 +683,62 @@ void segments_prepare_return(struct vcpu *v)
 	v->user_code_present = want;
 }
 
+/* The data segment register D loads (mov Sreg, pop Sreg, lds/les/lfs/lgs),
+ * or X86_REG_INVALID. */
+static x86_reg loaded_data_segment(const struct decoded *d)
+{
+	const cs_x86_op *op = &d->x86->operands[0];
+
+	switch (d->insn->id) {
+	case X86_INS_LDS: return X86_REG_DS;
+	case X86_INS_LES: return X86_REG_ES;
+	case X86_INS_LFS: return X86_REG_FS;
+	case X86_INS_LGS: return X86_REG_GS;
+	case X86_INS_MOV: case X86_INS_POP:
+		if (op->type == X86_OP_REG &&
+		    (op->reg == X86_REG_DS || op->reg == X86_REG_ES ||
+		     op->reg == X86_REG_FS || op->reg == X86_REG_GS))
+			return op->reg;
+		return X86_REG_INVALID;
+	default:
+		return X86_REG_INVALID;
+	}
+}
+
+/*
+ * Read the selector load D takes: from its operand (mov), the stack (pop:
+ * *ESP_AFTER is ESP after it), or a far pointer m16:32 (lds..: *OFFSET is
+ * its offset, m16:16 with an operand-size prefix).  False if the read
+ * faulted (the fault is delivered).
+ */
+static bool read_loaded_selector(struct vcpu *v, const struct decoded *d,
+				 uint16_t *sel, uint32_t *esp_after,
+				 uint32_t *offset)
+{
+	const cs_x86_op *src = &d->x86->operands[1];
+	unsigned off_size = d->x86->prefix[2] == X86_PREFIX_OPSIZE ? 2 : 4;
+	uint8_t far[6];
+	uint32_t val;
+
+	switch (d->insn->id) {
+	case X86_INS_POP:
+		return pop_selector(v, d, sel, esp_after);
+	case X86_INS_MOV:
+		if (!operand_read(v, src, 2, &val))
+			return false;
+		*sel = (uint16_t)val;
+		return true;
+	default:
+		if (!guest_read(v, mem_operand_address(v, src), far,
+				off_size + 2))
+			return false;
+		*offset = 0;
+		memcpy(offset, far, off_size);
+		memcpy(sel, far + off_size, 2);
+		return true;
+	}
+}
+
 /*
  * The guest kernel loaded a data segment register with a selector whose
  * real slot is hidden (user or conforming code: readable code may be loaded
@@ -692,31 +748,20 @@ void segments_prepare_return(struct vcpu *v)
  * privilege checks pass as they do for the guest), and hides the slot
  * again; the segment register keeps the descriptor it cached, and the
  * iretq back to ring 1 keeps it too (its DPL is not below 1).  Handles
- * `mov Sreg, r/m16` and `pop Sreg`; false for anything else.
+ * `mov Sreg, r/m16`, `pop Sreg` and lds/les/lfs/lgs - every way to load
+ * DS..GS - and the rest of what they do (ESP, the offset register); false
+ * for anything else.
  */
 bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d)
 {
-	const cs_x86_op *ops = d->x86->operands;
-	uint16_t err = (uint16_t)v->tf->error;
-	uint32_t sel, esp = (uint32_t)v->tf->rsp;
-	x86_reg seg;
-	bool pop = d->insn->id == X86_INS_POP;
+	uint16_t err = (uint16_t)v->tf->error, sel;
+	uint32_t esp = 0, offset = 0;
+	x86_reg seg = loaded_data_segment(d);
 
-	if (!is_hidden(err) || v->user_code_present ||
-	    (d->insn->id != X86_INS_MOV && !pop) ||
-	    ops[0].type != X86_OP_REG)
+	if (!is_hidden(err) || v->user_code_present || seg == X86_REG_INVALID)
 		return false;
-	seg = ops[0].reg;
-	if (seg != X86_REG_DS && seg != X86_REG_ES && seg != X86_REG_FS &&
-	    seg != X86_REG_GS)
-		return false;
-	if (pop) {
-		if (!guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp, &sel,
-				4))
-			return true;
-	} else if (!operand_read(v, &ops[1], 2, &sel)) {
+	if (!read_loaded_selector(v, d, &sel, &esp, &offset))
 		return true;
-	}
 	if ((sel & ~3u) != (err & ~3u))
 		return false;
 	show_hidden(true);
@@ -727,8 +772,10 @@ bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d)
 	default:         __asm__ volatile("mov %w0, %%gs" : : "r"(sel)); break;
 	}
 	show_hidden(false);
-	if (pop)
-		v->tf->rsp = (uint32_t)(esp + 4);
+	if (d->insn->id == X86_INS_POP)
+		v->tf->rsp = esp;
+	else if (d->insn->id != X86_INS_MOV)
+		reg_write(v, d->x86->operands[0].reg, offset);
 	advance(v, d);
 	return true;
 }
