@@ -513,6 +513,19 @@ void segments_paging_changed(struct vcpu *v)
 		sync_table(v, 1, ldt_slots(v));
 }
 
+void segments_page_remapped(struct vcpu *v, uint32_t lin)
+{
+	for (unsigned ti = 0; ti < 2; ti++) {
+		const struct table_watch *w = &watches[ti];
+
+		/* unsigned: a table that wraps at 4 GiB wraps here too */
+		if ((uint32_t)((lin & ~0xfffu) - w->lin) / 4096u < w->pages) {
+			segments_paging_changed(v);
+			return;
+		}
+	}
+}
+
 void segments_stop_tracing(struct vcpu *v)
 {
 	log_printf("segments: a write to a descriptor table could not be "

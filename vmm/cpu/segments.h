@@ -78,6 +78,15 @@ int segments_load_ldt(struct vcpu *v, uint16_t sel);
 void segments_paging_changed(struct vcpu *v);
 
 /*
+ * The guest invalidated the TLB entry of linear address LIN (invlpg): if
+ * the page lies under a traced table, its frame may have moved - as at a
+ * CR3 load, the table is looked up again.  (Segment loads read the tables
+ * through the page tables of the moment; a kernel that remaps the GDT's
+ * page and flushes it expects the new frame.)
+ */
+void segments_page_remapped(struct vcpu *v, uint32_t lin);
+
+/*
  * LEN bytes at guest-physical GPA were written through the guest-memory
  * door.  Under DESC_TRACE, re-sync the descriptors they touched.
  */
