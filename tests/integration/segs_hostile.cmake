@@ -12,3 +12,14 @@ foreach(case "ldt-cs-lldt|lldt" "hidden-many|lldt" "popw-hidden|pop"
   set_tests_properties(hostile.segs_${name}_native_equals_monitor
                        PROPERTIES LABELS hostile TIMEOUT 300)
 endforeach()
+
+# A full 64 KiB GDT: its last eight slots are the monitor's in the real GDT
+# (segments.h), so loads from them fault - a documented difference
+# (docs/deprivileging.md); the diff must be exactly that.
+add_test(NAME hostile.segs_gdt-top_native_equals_monitor
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/native_vs_monitor.sh
+                 ${VMM_OUT}/vmm ${VMM_GUEST_OUT}/segs_hostile.elf 0
+                 gdt-top "lgdt")
+set_tests_properties(hostile.segs_gdt-top_native_equals_monitor
+  PROPERTIES LABELS hostile TIMEOUT 300
+  ENVIRONMENT "EXPECTED_DIFF=${CMAKE_CURRENT_LIST_DIR}/segs_hostile_gdt_top.diff")
