@@ -21,6 +21,10 @@
  *   gdt-top           a 64 KiB GDT: data loaded from its last eight slots
  *   gdt-remap         the GDT's page remapped to another frame (a new PTE
  *                     and invlpg, no CR3 load), then a segment load
+ *   gdt-unmapped      a CR3 that leaves the GDT unmapped, then the first
+ *                     one again: the table is whole
+ *   ldt-demand        an LDT on an unmapped page: #PF at the first load
+ *                     from it, mapped by the handler, the load retried
  */
 #include "kernel.h"
 #include "multiboot.h"
@@ -309,6 +313,18 @@ static struct segdesc data_at(const volatile void *base)
     return d;
 }
 
+static uint32_t pgdir_nogdt[1024] __attribute__((aligned(4096)));
+
+static void paging_on(void)
+{
+    for (unsigned i = 0; i < 2; i++)      /* 0-8 MiB: 4 MiB pages */
+        pgdir[i] = pgdir_nogdt[i] = i * BIG_PAGE_SIZE | PTE_P | PTE_W | PTE_PS;
+    pgdir[PDX(GDT_LIN)] = (uint32_t)ptab | PTE_P | PTE_W;
+    write_cr4(read_cr4() | CR4_PSE);
+    write_cr3((uint32_t)pgdir);
+    write_cr0(read_cr0() | CR0_PG);
+}
+
 static void gdt_remap(void)
 {
     struct pseudodesc pd = { 8 * 8 - 1, GDT_LIN };
@@ -318,13 +334,8 @@ static void gdt_remap(void)
         gdt_a[i] = gdt_b[i] = gdt[i];
     gdt_a[7] = data_at(&marker_a);
     gdt_b[7] = data_at(&marker_b);
-    for (unsigned i = 0; i < 2; i++)      /* 0-8 MiB: 4 MiB pages */
-        pgdir[i] = i * BIG_PAGE_SIZE | PTE_P | PTE_W | PTE_PS;
-    pgdir[PDX(GDT_LIN)] = (uint32_t)ptab | PTE_P | PTE_W;
     ptab[0] = (uint32_t)gdt_a | PTE_P | PTE_W;
-    write_cr4(read_cr4() | CR4_PSE);
-    write_cr3((uint32_t)pgdir);
-    write_cr0(read_cr0() | CR0_PG);
+    paging_on();
     asm volatile("lgdt %0" : : "m"(pd));
     asm volatile("mov %0, %%fs" : : "r"(0x38) : "memory");
     kprintf("fs <- 0x38 through frame a: 0x%x\n", fs_read(0));
@@ -337,6 +348,60 @@ static void gdt_remap(void)
     write_cr0(read_cr0() & ~CR0_PG);
 }
 
+/*
+ * A CR3 whose page tables do not map the GDT: the kernel runs on (loaded
+ * segments are cached; it must take no interrupt), and back on the first
+ * CR3 the table is whole again.
+ */
+static void gdt_unmapped(void)
+{
+    struct pseudodesc pd = { 8 * 8 - 1, GDT_LIN };
+
+    setup_gdt(8);
+    for (unsigned i = 0; i < 8; i++)
+        gdt_a[i] = gdt[i];
+    gdt_a[7] = data_at(&marker_a);
+    ptab[0] = (uint32_t)gdt_a | PTE_P | PTE_W;
+    paging_on();
+    asm volatile("lgdt %0" : : "m"(pd));
+    write_cr3((uint32_t)pgdir_nogdt);
+    kprintf("running with the gdt unmapped\n");
+    write_cr3((uint32_t)pgdir);
+    asm volatile("mov %0, %%fs" : : "r"(0x38) : "memory");
+    kprintf("fs <- 0x38 with the gdt mapped again: 0x%x\n", fs_read(0));
+    asm volatile("mov %0, %%fs" : : "r"(SEL_KDATA) : "memory");
+    setup_gdt(8);
+    write_cr0(read_cr0() & ~CR0_PG);
+}
+
+/*
+ * An LDT on a page not mapped yet: lldt reads only the GDT; the first load
+ * of an LDT selector raises #PF at the descriptor, whose handler maps the
+ * page and returns to retry the load - demand paging of a descriptor table.
+ */
+static void map_ldt_page(struct trapframe *tf)
+{
+    kprintf("#PF err 0x%x at cr2 0x%x: mapping the ldt page\n", tf->err,
+            read_cr2());
+    ptab[0] = (uint32_t)gdt_a | PTE_P | PTE_W;
+    invlpg((void *)GDT_LIN);
+}
+
+static void ldt_demand(void)
+{
+    setup_gdt(8);
+    gdt_a[1] = data_at(&marker_b);          /* LDT selector 0x0c */
+    gdt[6] = system_seg((void *)GDT_LIN, 2 * 8 - 1, 0x2);
+    ptab[0] = 0;
+    paging_on();
+    lldt(SEL_LDT);
+    trap_register(14, map_ldt_page);
+    asm volatile("mov %0, %%fs" : : "r"(0x0c) : "memory");
+    kprintf("fs <- 0x0c from the demand-mapped ldt: 0x%x\n", fs_read(0));
+    asm volatile("mov %0, %%fs" : : "r"(SEL_KDATA) : "memory");
+    write_cr0(read_cr0() & ~CR0_PG);
+}
+
 static const struct {
     const char *name;
     void (*run)(void);
@@ -344,6 +409,7 @@ static const struct {
     { "ldt-cs-lldt", ldt_cs_lldt }, { "hidden-many", hidden_many },
     { "popw-hidden", popw_hidden }, { "lfs-hidden", lfs_hidden },
     { "gdt-top", gdt_top }, { "gdt-remap", gdt_remap },
+    { "gdt-unmapped", gdt_unmapped }, { "ldt-demand", ldt_demand },
 };
 
 /* The case: the first word after the kernel path on the command line. */

@@ -1,7 +1,8 @@
 # The segs_hostile guest (label hostile): attacks on the shadow GDT and LDT,
 # each case natively and under the monitor, identical output required.
 foreach(case "ldt-cs-lldt|lldt" "hidden-many|lldt" "popw-hidden|pop"
-             "lfs-hidden|" "gdt-remap|invlpg")
+             "lfs-hidden|" "gdt-remap|invlpg"
+             "gdt-unmapped|mov-cr3" "ldt-demand|lldt")
   string(REPLACE "|" ";" parts "${case}")
   list(GET parts 0 name)
   list(GET parts 1 insns)

@@ -76,7 +76,9 @@ _Noreturn void guest_fatal(struct vcpu *v, const char *fmt, ...)
  * A segment load faulted on a selector whose guest descriptor differs from
  * the real table's copy (the guest wrote it after its last lgdt or lldt):
  * refresh the slot and let the guest retry the instruction, instead of
- * reflecting a fault the guest would not see natively.
+ * reflecting a fault the guest would not see natively.  If the guest's
+ * descriptor cannot be read at all (its page is not mapped), the guest
+ * gets the #PF its CPU raises when it reads the descriptor.
  */
 static bool retry_after_gdt_refresh(struct vcpu *v)
 {
@@ -84,7 +86,8 @@ static bool retry_after_gdt_refresh(struct vcpu *v)
 
 	if ((err & ~3u) == 0 || (err & (ERR_IDT | ERR_EXT)))
 		return false;
-	return segments_refresh_slot(v, (uint16_t)err);
+	return segments_refresh_slot(v, (uint16_t)err) ||
+	       segments_descriptor_page_fault(v, (uint16_t)err);
 }
 
 /*T:080 The life of a privileged instruction, 1: the exit.  Every gate of

@@ -641,6 +641,21 @@ bool segments_refresh_slot(struct vcpu *v, uint16_t sel)
 	return true;
 }
 
+bool segments_descriptor_page_fault(struct vcpu *v, uint16_t sel)
+{
+	uint32_t base, limit, off = SEL_INDEX(sel) * 8u;
+	struct gmem_fault f;
+	uint64_t d;
+
+	if (is_null(sel) || !guest_table(v, SEL_TI(sel), &base, &limit) ||
+	    off + 7 > limit ||
+	    gmem_read(&v->mem, base + off, &d, 8, 0, &f) != GM_PAGE_FAULT)
+		return false;
+	v->cr2 = f.gva;
+	reflect_exception(v, EXC_PF, true, f.pf_error);
+	return true;
+}
+
 /* ---- returning to the guest ------------------------------------------- */
 
 bool segments_resumable(const struct vcpu *v, uint16_t *bad)

@@ -131,6 +131,14 @@ void segments_prepare_return(struct vcpu *v);
 bool segments_refresh_slot(struct vcpu *v, uint16_t sel);
 
 /*
+ * A segment load faulted on SEL, whose descriptor the mirror lacks: if the
+ * guest's descriptor lies inside its table but on a page its tables do not
+ * let the CPU read, deliver the #PF the CPU raises there - a kernel may
+ * demand-page its LDT - and return true.
+ */
+bool segments_descriptor_page_fault(struct vcpu *v, uint16_t sel);
+
+/*
  * Whether the real CPU can resume the guest with the CS and SS now in its
  * trap frame (the checks iretq makes against the real GDT).  If not, *BAD
  * is the selector it would refuse.
