@@ -25,6 +25,11 @@
  *                     one again: the table is whole
  *   ldt-demand        an LDT on an unmapped page: #PF at the first load
  *                     from it, mapped by the handler, the load retried
+ *   ring1-jmp         DPL-1 code: far jump and call to it from ring 0
+ *                     (#GP), and FS loaded with it
+ *   ring1-iret        an iret into DPL-1 code: natively it runs in ring 1,
+ *                     where mov from CR0 faults; the monitor, which cannot
+ *                     tell ring 1 from its kernel's, must stop the guest
  */
 #include "kernel.h"
 #include "multiboot.h"
@@ -402,6 +407,60 @@ static void ldt_demand(void)
     write_cr0(read_cr0() & ~CR0_PG);
 }
 
+/*
+ * Ring 1: the kernel enters DPL-1 code by an iret to RPL 1 (a return to an
+ * outer ring: ESP and SS are popped too), where privileged instructions
+ * fault; a far jump from ring 0 to DPL-1 code is refused (#GP).  The real
+ * CPU cannot tell the guest's ring 1 from its ring 0 (the guest kernel runs
+ * in ring 1): the monitor must not let it run as kernel code.
+ */
+static uint8_t r1stack[1024] __attribute__((aligned(16)));
+static volatile uint32_t r1_esp;
+void ring1_code(void);
+asm(".text\nring1_code:\n\tmovl %esp, r1_esp\n\tmovl %cr0, %eax\n");
+
+static void ring1_arrived(struct trapframe *tf)
+{
+    kprintf("ring 1: cs 0x%x, esp at entry top-%u, %s at ring1_code+%u\n",
+            tf->cs, (uint32_t)(r1stack + sizeof(r1stack)) - r1_esp,
+            trap_name(tf->trapno), tf->eip - (uint32_t)ring1_code);
+    kprintf("hostile: survived\n");
+    poweroff(0);
+}
+
+/* The GDT with DPL-1 code (0x41) and data (0x49). */
+static void setup_ring1(void)
+{
+    setup_gdt(8);
+    gdt[8] = flat(0xba);
+    gdt[9] = flat(0xb2);
+    lgdt(gdt, 10);
+}
+
+static void ring1_jmp(void)
+{
+    setup_ring1();
+    skip = 7;                           /* ljmp $0x41, $0 */
+    asm volatile("ljmp $0x41, $0" ::: "memory");
+    report("ljmp from ring 0 to dpl-1 code");
+    skip = 7;
+    asm volatile("lcall $0x41, $0" ::: "memory");
+    report("lcall from ring 0 to dpl-1 code");
+    asm volatile("mov %0, %%fs" : : "r"(0x41) : "memory");
+    kprintf("fs <- dpl-1 code 0x41 reads 0x%x\n", fs_read((uint32_t)&marker));
+    asm volatile("mov %0, %%fs" : : "r"(SEL_KDATA) : "memory");
+}
+
+static void ring1_iret(void)
+{
+    setup_ring1();
+    trap_register(13, ring1_arrived);
+    asm volatile("pushl $0x49\n\tpushl %0\n\tpushl $0x2\n\t"
+                 "pushl $0x41\n\tpushl %1\n\tiret"
+                 : : "r"((uint32_t)(r1stack + sizeof(r1stack))),
+                     "r"((uint32_t)ring1_code) : "memory");
+}
+
 static const struct {
     const char *name;
     void (*run)(void);
@@ -410,6 +469,7 @@ static const struct {
     { "popw-hidden", popw_hidden }, { "lfs-hidden", lfs_hidden },
     { "gdt-top", gdt_top }, { "gdt-remap", gdt_remap },
     { "gdt-unmapped", gdt_unmapped }, { "ldt-demand", ldt_demand },
+    { "ring1-jmp", ring1_jmp }, { "ring1-iret", ring1_iret },
 };
 
 /* The case: the first word after the kernel path on the command line. */

@@ -2,7 +2,7 @@
 # each case natively and under the monitor, identical output required.
 foreach(case "ldt-cs-lldt|lldt" "hidden-many|lldt" "popw-hidden|pop"
              "lfs-hidden|" "gdt-remap|invlpg"
-             "gdt-unmapped|mov-cr3" "ldt-demand|lldt")
+             "gdt-unmapped|mov-cr3" "ldt-demand|lldt" "ring1-jmp|lgdt")
   string(REPLACE "|" ";" parts "${case}")
   list(GET parts 0 name)
   list(GET parts 1 insns)
@@ -24,3 +24,12 @@ add_test(NAME hostile.segs_gdt-top_native_equals_monitor
 set_tests_properties(hostile.segs_gdt-top_native_equals_monitor
   PROPERTIES LABELS hostile TIMEOUT 300
   ENVIRONMENT "EXPECTED_DIFF=${CMAKE_CURRENT_LIST_DIR}/segs_hostile_gdt_top.diff")
+
+# Ring 1: the monitor cannot tell it from its kernel's, so entering it is
+# stopped with a report (docs/deprivileging.md).
+add_test(NAME hostile.segs_ring1-iret_stops_with_report
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/stopped_with_report.sh
+                 ${VMM_OUT}/vmm ${VMM_GUEST_OUT}/segs_hostile.elf ring1-iret
+                 "iret to ring 1")
+set_tests_properties(hostile.segs_ring1-iret_stops_with_report
+                     PROPERTIES LABELS hostile TIMEOUT 120)

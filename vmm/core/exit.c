@@ -9,8 +9,9 @@
  *   #PF (14)        the shadow MMU decides: hidden, true, traced write or
  *                   MMIO (core/paging.c)
  *   #NP (11)        the guest kernel's iret to user mode (user code is
- *                   hidden while the kernel runs: cpu/segments.c), else
- *                   reflected
+ *                   hidden while the kernel runs: cpu/segments.c), its
+ *                   loads of hidden code into DS..GS, far jumps to ring
+ *                   1/2 code (#GP); else reflected
  *   #DB (1)         the monitor's single step through an interrupt shadow
  *                   (core/vintr.c), else the guest's own: reflected, with
  *                   its DR6 status
@@ -127,6 +128,13 @@ static void exit_np(struct vcpu *v)
 				    (unsigned long long)v->tf->error);
 		if (emulate_np(v, &d) == EMU_DONE)
 			return;
+		/* What is left to fault on ring 1/2 code (hidden) is a far
+		 * jump or call: DPL != CPL 0, natively #GP(selector). */
+		if (segments_hidden_inner_ring((uint16_t)v->tf->error)) {
+			reflect_exception(v, EXC_GP, true,
+					  (uint32_t)v->tf->error & ~3u);
+			return;
+		}
 	}
 	if (retry_after_gdt_refresh(v))
 		return;

@@ -42,8 +42,10 @@
  * CPL 3 too - not present: the return to user mode raises #NP(selector)
  * with the frame still on the guest stack, and the monitor completes the
  * `iret` itself.  Every way back from CPL 3 is an exit, after which they
- * are hidden again.  A kernel that loads such a selector into a data
- * segment register gets its #NP completed by the monitor (see
+ * are hidden again.  DPL-1 and DPL-2 code is hidden the same way, because
+ * the real CPU cannot tell the guest's ring 1 from its kernel's (see
+ * must_hide).  A kernel that loads such a selector into a data segment
+ * register gets its #NP completed by the monitor (see
  * segments_load_hidden_data).
  */
 #include "segments.h"
@@ -222,17 +224,27 @@ static void forget_hidden_in(unsigned ti)
 			i++;
 }
 
-/* Code the guest kernel could enter at CPL 3 without the monitor. */
-static bool enters_user_mode(uint64_t d)
+/*
+ * Guest code (descriptor GDESC, before sanitizing) the guest kernel could
+ * enter without the monitor: DPL-3 code, and conforming code, which an
+ * iret with RPL 3 enters at CPL 3; and DPL-1 and DPL-2 code, because the
+ * real CPU cannot tell the guest's ring 1 from its kernel's (ring 0
+ * compressed into ring 1): a far jump there from the kernel would pass
+ * the CPU's DPL = CPL check, and an iret to RPL 1 would be a return to the
+ * same ring, without the outer stack.  Only the kernel's own DPL-0 code
+ * stays present while it runs.
+ */
+static bool must_hide(uint64_t gdesc)
 {
-	return (d & DESC_P) && (d & DESC_S) && (d & DESC_TYPE_CODE) &&
-	       (desc_dpl(d) == 3 || (d & DESC_TYPE_CONFORMING));
+	return (gdesc & DESC_P) && (gdesc & DESC_S) &&
+	       (gdesc & DESC_TYPE_CODE) &&
+	       (desc_dpl(gdesc) != 0 || (gdesc & DESC_TYPE_CONFORMING));
 }
 
 /*
  * The real descriptor for guest selector SEL (not null, inside the guest's
- * table): the guest's, sanitized, and - for user and conforming code while
- * the guest kernel runs - hidden (see the top of this file).
+ * table): the guest's, sanitized, and - for user, conforming and ring 1/2
+ * code while the guest kernel runs - hidden (see the top of this file).
  */
 static uint64_t shadow_slot(struct vcpu *v, uint16_t sel)
 {
@@ -240,15 +252,16 @@ static uint64_t shadow_slot(struct vcpu *v, uint16_t sel)
 
 	if (is_null(sel) || guest_descriptor(v, sel, &d))
 		return 0;
-	d = desc_sanitize(d);
-	if (enters_user_mode(d)) {
+	if (must_hide(d)) {
+		d = desc_sanitize(d);
 		if (n_hidden == MAX_HIDDEN)
 			panic("more hidden slots than real ones");
 		hidden_slots[n_hidden++] = sel & ~3u;
 		if (!v->user_code_present)
 			d &= ~DESC_P;
+		return d;
 	}
-	return d;
+	return desc_sanitize(d);
 }
 
 /* ---- parking the loaded CS and SS ------------------------------------- */
@@ -811,6 +824,14 @@ bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d)
 bool segments_hidden_conforming(uint16_t sel)
 {
 	return is_hidden(sel) && (real_descriptor(sel) & DESC_TYPE_CONFORMING);
+}
+
+bool segments_hidden_inner_ring(uint16_t sel)
+{
+	uint64_t d = real_descriptor(sel);
+
+	return is_hidden(sel) && !(d & DESC_TYPE_CONFORMING) &&
+	       desc_dpl(d) < 3;
 }
 
 /* ---- the task register, SS, and questions about the tables ------------ */

@@ -156,6 +156,10 @@ bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d);
 /* Whether SEL names conforming code hidden while the guest kernel runs. */
 bool segments_hidden_conforming(uint16_t sel);
 
+/* Whether SEL names the guest's (non-conforming) DPL-1 or DPL-2 code,
+ * hidden while the guest kernel runs. */
+bool segments_hidden_inner_ring(uint16_t sel);
+
 /* Whether the guest's loaded CS is a 32-bit code segment (D = 1). */
 bool segments_code_is_32bit(const struct vcpu *v);
 
