@@ -24,7 +24,7 @@
  * output must be identical natively and under the monitor:
  *
  *   boot iret-null-cs iret-monitor-cs stale-ss gdt-null-gate ud-np
- *   gate-rpl3 lss np-user sse step step-ss tsd
+ *   gate-rpl3 lss np-user sse step step-ss tsd dr7-garbage
  *
  * sysexit-bad and conforming (an iret from the kernel into conforming
  * code: not run by direct execution) must stop cleanly.  lar-user shows the
@@ -448,6 +448,30 @@ static void iret_to_user(int conforming)
                      "r"((uint32_t)user_far_jump) : "memory");
 }
 
+/*
+ * DR7 with every bit set - GD, the reserved bits, I/O breakpoints without
+ * CR4.DE, LEN 10 (8 bytes) on unaligned addresses - and DR0-DR3 at the
+ * edges of the linear space.  The monitor loads the guest's breakpoints
+ * into the real registers, which run the monitor too: nothing here may
+ * fault in ring 0, and what the guest reads back must be as natively.
+ */
+static void dr7_garbage(void)
+{
+    uint32_t dr7, dr6;
+
+    asm volatile("mov %0, %%dr0" : : "r"(0xfffffff9u));
+    asm volatile("mov %0, %%dr1" : : "r"(0x3u));
+    asm volatile("mov %0, %%dr2" : : "r"(0x1u));
+    asm volatile("mov %0, %%dr3" : : "r"(0xfffff00du));
+    asm volatile("mov %0, %%dr7" : : "r"(0xffffffffu));
+    asm volatile("mov %%dr7, %0" : "=r"(dr7));
+    asm volatile("mov %%dr6, %0" : "=r"(dr6));
+    kprintf("dr7 reads 0x%08x, dr6 0x%08x\n", dr7, dr6);
+    asm volatile("mov %0, %%dr7" : : "r"(0u));
+    asm volatile("mov %%dr7, %0" : "=r"(dr7));
+    kprintf("dr7 cleared reads 0x%08x\n", dr7);
+}
+
 static void conforming(void) { iret_to_user(1); }
 static void not_present_user_code(void) { iret_to_user(0); }
 static void cli_hlt(void) { asm volatile("cli; hlt"); }
@@ -471,6 +495,7 @@ static const struct {
     { "step-ss", single_step_ss },
     { "tsd", time_stamp_disable },
     { "lar-user", lar_user }, { "conforming", conforming },
+    { "dr7-garbage", dr7_garbage },
 };
 
 /* The case: the first word after the kernel path on the command line. */

@@ -9,8 +9,9 @@
  *   #PF (14)        the shadow MMU decides: hidden, true, traced write or
  *                   MMIO (core/paging.c)
  *   #NP (11)        the guest kernel's iret to user mode (user code is
- *                   hidden while the kernel runs: cpu/segments.c), else
- *                   reflected
+ *                   hidden while the kernel runs: cpu/segments.c), its
+ *                   loads of hidden code into DS..GS, far jumps to ring
+ *                   1/2 code (#GP); else reflected
  *   #DB (1)         the monitor's single step through an interrupt shadow
  *                   (core/vintr.c), else the guest's own: reflected, with
  *                   its DR6 status
@@ -76,7 +77,9 @@ _Noreturn void guest_fatal(struct vcpu *v, const char *fmt, ...)
  * A segment load faulted on a selector whose guest descriptor differs from
  * the real table's copy (the guest wrote it after its last lgdt or lldt):
  * refresh the slot and let the guest retry the instruction, instead of
- * reflecting a fault the guest would not see natively.
+ * reflecting a fault the guest would not see natively.  If the guest's
+ * descriptor cannot be read at all (its page is not mapped), the guest
+ * gets the #PF its CPU raises when it reads the descriptor.
  */
 static bool retry_after_gdt_refresh(struct vcpu *v)
 {
@@ -84,7 +87,8 @@ static bool retry_after_gdt_refresh(struct vcpu *v)
 
 	if ((err & ~3u) == 0 || (err & (ERR_IDT | ERR_EXT)))
 		return false;
-	return segments_refresh_slot(v, (uint16_t)err);
+	return segments_refresh_slot(v, (uint16_t)err) ||
+	       segments_descriptor_page_fault(v, (uint16_t)err);
 }
 
 /*T:080 The life of a privileged instruction, 1: the exit.  Every gate of
@@ -124,6 +128,13 @@ static void exit_np(struct vcpu *v)
 				    (unsigned long long)v->tf->error);
 		if (emulate_np(v, &d) == EMU_DONE)
 			return;
+		/* What is left to fault on ring 1/2 code (hidden) is a far
+		 * jump or call: DPL != CPL 0, natively #GP(selector). */
+		if (segments_hidden_inner_ring((uint16_t)v->tf->error)) {
+			reflect_exception(v, EXC_GP, true,
+					  (uint32_t)v->tf->error & ~3u);
+			return;
+		}
 	}
 	if (retry_after_gdt_refresh(v))
 		return;

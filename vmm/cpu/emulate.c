@@ -207,13 +207,13 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 		return EMU_DONE;
 	}
 	if (d->insn->id == X86_INS_POP) {
-		uint32_t esp = (uint32_t)v->tf->rsp;
+		uint32_t esp;
+		uint16_t popped;
 
-		if (!guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp, &sel,
-				4))
+		if (!pop_selector(v, d, &popped, &esp))
 			return EMU_DONE;
-		if (segments_load_ss(v, (uint16_t)sel) == 0) {
-			v->tf->rsp = esp + 4;
+		if (segments_load_ss(v, popped) == 0) {
+			v->tf->rsp = esp;
 			advance(v, d);
 			vintr_after_sti(v);     /* pop ss shields one insn */
 			v->exit.db_held = true; /* ... from #DB too */

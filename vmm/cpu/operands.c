@@ -143,6 +143,19 @@ static void note_access(struct vcpu *v, uint32_t gva, unsigned len,
 		v->exit.db_hits |= dr_data_hits(v->dr, gva, len, write);
 }
 
+bool pop_selector(struct vcpu *v, const struct decoded *d, uint16_t *sel,
+		  uint32_t *esp_after)
+{
+	uint32_t esp = (uint32_t)v->tf->rsp, word = 0;
+	unsigned size = d->x86->prefix[2] == X86_PREFIX_OPSIZE ? 2 : 4;
+
+	if (!guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp, &word, size))
+		return false;
+	*sel = (uint16_t)word;
+	*esp_after = esp + size;
+	return true;
+}
+
 bool guest_read(struct vcpu *v, uint32_t gva, void *buf, unsigned len)
 {
 	struct gmem_fault f;

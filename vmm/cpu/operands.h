@@ -43,6 +43,15 @@ bool operand_read(struct vcpu *v, const cs_x86_op *op, unsigned size,
 bool operand_write(struct vcpu *v, const cs_x86_op *op, unsigned size,
 		   uint32_t val);
 
+/*
+ * The selector a `pop Sreg` (D) takes from the top of the guest stack, and
+ * ESP after it: the pop moves 2 bytes with an operand-size prefix, else 4,
+ * of which the selector is the low 2 (SDM vol. 2, POP).  False if the read
+ * faulted (delivered, as for operands).
+ */
+bool pop_selector(struct vcpu *v, const struct decoded *d, uint16_t *sel,
+		  uint32_t *esp_after);
+
 /* Read or write LEN bytes of linear memory for the instruction being
  * emulated; false (fault delivered) on failure, as for operands. */
 bool guest_read(struct vcpu *v, uint32_t gva, void *buf, unsigned len);

@@ -42,8 +42,10 @@
  * CPL 3 too - not present: the return to user mode raises #NP(selector)
  * with the frame still on the guest stack, and the monitor completes the
  * `iret` itself.  Every way back from CPL 3 is an exit, after which they
- * are hidden again.  A kernel that loads such a selector into a data
- * segment register gets its #NP completed by the monitor (see
+ * are hidden again.  DPL-1 and DPL-2 code is hidden the same way, because
+ * the real CPU cannot tell the guest's ring 1 from its kernel's (see
+ * must_hide).  A kernel that loads such a selector into a data segment
+ * register gets its #NP completed by the monitor (see
  * segments_load_hidden_data).
  */
 #include "segments.h"
@@ -61,8 +63,10 @@ uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
 uint64_t real_ldt[LDT_SLOTS] __attribute__((aligned(4096)));
 
 /* Real slots (as selectors, RPL 0) hiding code the kernel must not enter
- * by itself: present user code and conforming code, GDT or LDT. */
-#define MAX_HIDDEN 64
+ * by itself: present user code and conforming code, GDT or LDT.  Room for
+ * every mirrored slot: a guest may fill its LDT with user code (each slot
+ * is listed at most once, see shadow_slot's callers). */
+#define MAX_HIDDEN (GDT_GUEST_SLOTS + LDT_SLOTS)
 static uint16_t hidden_slots[MAX_HIDDEN];
 static unsigned n_hidden;
 
@@ -220,17 +224,27 @@ static void forget_hidden_in(unsigned ti)
 			i++;
 }
 
-/* Code the guest kernel could enter at CPL 3 without the monitor. */
-static bool enters_user_mode(uint64_t d)
+/*
+ * Guest code (descriptor GDESC, before sanitizing) the guest kernel could
+ * enter without the monitor: DPL-3 code, and conforming code, which an
+ * iret with RPL 3 enters at CPL 3; and DPL-1 and DPL-2 code, because the
+ * real CPU cannot tell the guest's ring 1 from its kernel's (ring 0
+ * compressed into ring 1): a far jump there from the kernel would pass
+ * the CPU's DPL = CPL check, and an iret to RPL 1 would be a return to the
+ * same ring, without the outer stack.  Only the kernel's own DPL-0 code
+ * stays present while it runs.
+ */
+static bool must_hide(uint64_t gdesc)
 {
-	return (d & DESC_P) && (d & DESC_S) && (d & DESC_TYPE_CODE) &&
-	       (desc_dpl(d) == 3 || (d & DESC_TYPE_CONFORMING));
+	return (gdesc & DESC_P) && (gdesc & DESC_S) &&
+	       (gdesc & DESC_TYPE_CODE) &&
+	       (desc_dpl(gdesc) != 0 || (gdesc & DESC_TYPE_CONFORMING));
 }
 
 /*
  * The real descriptor for guest selector SEL (not null, inside the guest's
- * table): the guest's, sanitized, and - for user and conforming code while
- * the guest kernel runs - hidden (see the top of this file).
+ * table): the guest's, sanitized, and - for user, conforming and ring 1/2
+ * code while the guest kernel runs - hidden (see the top of this file).
  */
 static uint64_t shadow_slot(struct vcpu *v, uint16_t sel)
 {
@@ -238,16 +252,16 @@ static uint64_t shadow_slot(struct vcpu *v, uint16_t sel)
 
 	if (is_null(sel) || guest_descriptor(v, sel, &d))
 		return 0;
-	d = desc_sanitize(d);
-	if (enters_user_mode(d)) {
+	if (must_hide(d)) {
+		d = desc_sanitize(d);
 		if (n_hidden == MAX_HIDDEN)
-			guest_fatal(v, "more than %u user or conforming code "
-				    "segments in the GDT and LDT", MAX_HIDDEN);
+			panic("more hidden slots than real ones");
 		hidden_slots[n_hidden++] = sel & ~3u;
 		if (!v->user_code_present)
 			d &= ~DESC_P;
+		return d;
 	}
-	return d;
+	return desc_sanitize(d);
 }
 
 /* ---- parking the loaded CS and SS ------------------------------------- */
@@ -293,13 +307,19 @@ uint16_t virtual_cs(const struct vcpu *v)
  * Mirror the first N descriptors of guest table TI into its real table,
  * parking a loaded CS or SS first.
  */
+/* Park the loaded CS and SS if they come from table TI. */
+static void park_loaded_segments(struct vcpu *v, unsigned ti)
+{
+	park_loaded_segment(&v->tf->cs, ti, SLOT_STALE_CS, &v->stale_cs);
+	park_loaded_segment(&v->tf->ss, ti, SLOT_STALE_SS, &v->stale_ss);
+}
+
 static void sync_table(struct vcpu *v, unsigned ti, unsigned n)
 {
 	uint64_t *real = ti ? real_ldt : real_gdt;
 	unsigned clear = mirrored[ti] > n ? mirrored[ti] : n;
 
-	park_loaded_segment(&v->tf->cs, ti, SLOT_STALE_CS, &v->stale_cs);
-	park_loaded_segment(&v->tf->ss, ti, SLOT_STALE_SS, &v->stale_ss);
+	park_loaded_segments(v, ti);
 	forget_hidden_in(ti);
 	for (unsigned i = 0; i < clear; i++)
 		real[i] = i < n ? shadow_slot(v, (uint16_t)(i * 8 | ti << 2)) : 0;
@@ -342,7 +362,11 @@ static void sync_ldt_table(struct vcpu *v)
 {
 	unsigned n = ldt_slots(v);
 
-	/* The real LDTR first: the mirror's own checks read its size. */
+	/* A CS or SS loaded from the old LDT is parked while real_ldt_slots
+	 * still covers it: an LDT shorter than its index (or lldt 0) would
+	 * park nothing, and the next iretq would refuse the guest's CS. */
+	park_loaded_segments(v, 1);
+	/* Then the real LDTR: unparking compares against the new size. */
 	load_real_ldt(n, v->ldtr.limit);
 	sync_table(v, 1, n);
 }
@@ -502,6 +526,19 @@ void segments_paging_changed(struct vcpu *v)
 		sync_table(v, 1, ldt_slots(v));
 }
 
+void segments_page_remapped(struct vcpu *v, uint32_t lin)
+{
+	for (unsigned ti = 0; ti < 2; ti++) {
+		const struct table_watch *w = &watches[ti];
+
+		/* unsigned: a table that wraps at 4 GiB wraps here too */
+		if ((uint32_t)((lin & ~0xfffu) - w->lin) / 4096u < w->pages) {
+			segments_paging_changed(v);
+			return;
+		}
+	}
+}
+
 void segments_stop_tracing(struct vcpu *v)
 {
 	log_printf("segments: a write to a descriptor table could not be "
@@ -617,6 +654,21 @@ bool segments_refresh_slot(struct vcpu *v, uint16_t sel)
 	return true;
 }
 
+bool segments_descriptor_page_fault(struct vcpu *v, uint16_t sel)
+{
+	uint32_t base, limit, off = SEL_INDEX(sel) * 8u;
+	struct gmem_fault f;
+	uint64_t d;
+
+	if (is_null(sel) || !guest_table(v, SEL_TI(sel), &base, &limit) ||
+	    off + 7 > limit ||
+	    gmem_read(&v->mem, base + off, &d, 8, 0, &f) != GM_PAGE_FAULT)
+		return false;
+	v->cr2 = f.gva;
+	reflect_exception(v, EXC_PF, true, f.pf_error);
+	return true;
+}
+
 /* ---- returning to the guest ------------------------------------------- */
 
 bool segments_resumable(const struct vcpu *v, uint16_t *bad)
@@ -672,6 +724,62 @@ void segments_prepare_return(struct vcpu *v)
 	v->user_code_present = want;
 }
 
+/* The data segment register D loads (mov Sreg, pop Sreg, lds/les/lfs/lgs),
+ * or X86_REG_INVALID. */
+static x86_reg loaded_data_segment(const struct decoded *d)
+{
+	const cs_x86_op *op = &d->x86->operands[0];
+
+	switch (d->insn->id) {
+	case X86_INS_LDS: return X86_REG_DS;
+	case X86_INS_LES: return X86_REG_ES;
+	case X86_INS_LFS: return X86_REG_FS;
+	case X86_INS_LGS: return X86_REG_GS;
+	case X86_INS_MOV: case X86_INS_POP:
+		if (op->type == X86_OP_REG &&
+		    (op->reg == X86_REG_DS || op->reg == X86_REG_ES ||
+		     op->reg == X86_REG_FS || op->reg == X86_REG_GS))
+			return op->reg;
+		return X86_REG_INVALID;
+	default:
+		return X86_REG_INVALID;
+	}
+}
+
+/*
+ * Read the selector load D takes: from its operand (mov), the stack (pop:
+ * *ESP_AFTER is ESP after it), or a far pointer m16:32 (lds..: *OFFSET is
+ * its offset, m16:16 with an operand-size prefix).  False if the read
+ * faulted (the fault is delivered).
+ */
+static bool read_loaded_selector(struct vcpu *v, const struct decoded *d,
+				 uint16_t *sel, uint32_t *esp_after,
+				 uint32_t *offset)
+{
+	const cs_x86_op *src = &d->x86->operands[1];
+	unsigned off_size = d->x86->prefix[2] == X86_PREFIX_OPSIZE ? 2 : 4;
+	uint8_t far[6];
+	uint32_t val;
+
+	switch (d->insn->id) {
+	case X86_INS_POP:
+		return pop_selector(v, d, sel, esp_after);
+	case X86_INS_MOV:
+		if (!operand_read(v, src, 2, &val))
+			return false;
+		*sel = (uint16_t)val;
+		return true;
+	default:
+		if (!guest_read(v, mem_operand_address(v, src), far,
+				off_size + 2))
+			return false;
+		*offset = 0;
+		memcpy(offset, far, off_size);
+		memcpy(sel, far + off_size, 2);
+		return true;
+	}
+}
+
 /*
  * The guest kernel loaded a data segment register with a selector whose
  * real slot is hidden (user or conforming code: readable code may be loaded
@@ -681,31 +789,20 @@ void segments_prepare_return(struct vcpu *v)
  * privilege checks pass as they do for the guest), and hides the slot
  * again; the segment register keeps the descriptor it cached, and the
  * iretq back to ring 1 keeps it too (its DPL is not below 1).  Handles
- * `mov Sreg, r/m16` and `pop Sreg`; false for anything else.
+ * `mov Sreg, r/m16`, `pop Sreg` and lds/les/lfs/lgs - every way to load
+ * DS..GS - and the rest of what they do (ESP, the offset register); false
+ * for anything else.
  */
 bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d)
 {
-	const cs_x86_op *ops = d->x86->operands;
-	uint16_t err = (uint16_t)v->tf->error;
-	uint32_t sel, esp = (uint32_t)v->tf->rsp;
-	x86_reg seg;
-	bool pop = d->insn->id == X86_INS_POP;
+	uint16_t err = (uint16_t)v->tf->error, sel;
+	uint32_t esp = 0, offset = 0;
+	x86_reg seg = loaded_data_segment(d);
 
-	if (!is_hidden(err) || v->user_code_present ||
-	    (d->insn->id != X86_INS_MOV && !pop) ||
-	    ops[0].type != X86_OP_REG)
+	if (!is_hidden(err) || v->user_code_present || seg == X86_REG_INVALID)
 		return false;
-	seg = ops[0].reg;
-	if (seg != X86_REG_DS && seg != X86_REG_ES && seg != X86_REG_FS &&
-	    seg != X86_REG_GS)
-		return false;
-	if (pop) {
-		if (!guest_read(v, seg_base(v, (uint16_t)v->tf->ss) + esp, &sel,
-				4))
-			return true;
-	} else if (!operand_read(v, &ops[1], 2, &sel)) {
+	if (!read_loaded_selector(v, d, &sel, &esp, &offset))
 		return true;
-	}
 	if ((sel & ~3u) != (err & ~3u))
 		return false;
 	show_hidden(true);
@@ -716,8 +813,10 @@ bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d)
 	default:         __asm__ volatile("mov %w0, %%gs" : : "r"(sel)); break;
 	}
 	show_hidden(false);
-	if (pop)
-		v->tf->rsp = (uint32_t)(esp + 4);
+	if (d->insn->id == X86_INS_POP)
+		v->tf->rsp = esp;
+	else if (d->insn->id != X86_INS_MOV)
+		reg_write(v, d->x86->operands[0].reg, offset);
 	advance(v, d);
 	return true;
 }
@@ -725,6 +824,14 @@ bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d)
 bool segments_hidden_conforming(uint16_t sel)
 {
 	return is_hidden(sel) && (real_descriptor(sel) & DESC_TYPE_CONFORMING);
+}
+
+bool segments_hidden_inner_ring(uint16_t sel)
+{
+	uint64_t d = real_descriptor(sel);
+
+	return is_hidden(sel) && !(d & DESC_TYPE_CONFORMING) &&
+	       desc_dpl(d) < 3;
 }
 
 /* ---- the task register, SS, and questions about the tables ------------ */

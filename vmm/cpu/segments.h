@@ -78,6 +78,15 @@ int segments_load_ldt(struct vcpu *v, uint16_t sel);
 void segments_paging_changed(struct vcpu *v);
 
 /*
+ * The guest invalidated the TLB entry of linear address LIN (invlpg): if
+ * the page lies under a traced table, its frame may have moved - as at a
+ * CR3 load, the table is looked up again.  (Segment loads read the tables
+ * through the page tables of the moment; a kernel that remaps the GDT's
+ * page and flushes it expects the new frame.)
+ */
+void segments_page_remapped(struct vcpu *v, uint32_t lin);
+
+/*
  * LEN bytes at guest-physical GPA were written through the guest-memory
  * door.  Under DESC_TRACE, re-sync the descriptors they touched.
  */
@@ -122,6 +131,14 @@ void segments_prepare_return(struct vcpu *v);
 bool segments_refresh_slot(struct vcpu *v, uint16_t sel);
 
 /*
+ * A segment load faulted on SEL, whose descriptor the mirror lacks: if the
+ * guest's descriptor lies inside its table but on a page its tables do not
+ * let the CPU read, deliver the #PF the CPU raises there - a kernel may
+ * demand-page its LDT - and return true.
+ */
+bool segments_descriptor_page_fault(struct vcpu *v, uint16_t sel);
+
+/*
  * Whether the real CPU can resume the guest with the CS and SS now in its
  * trap frame (the checks iretq makes against the real GDT).  If not, *BAD
  * is the selector it would refuse.
@@ -138,6 +155,10 @@ bool segments_load_hidden_data(struct vcpu *v, const struct decoded *d);
 
 /* Whether SEL names conforming code hidden while the guest kernel runs. */
 bool segments_hidden_conforming(uint16_t sel);
+
+/* Whether SEL names the guest's (non-conforming) DPL-1 or DPL-2 code,
+ * hidden while the guest kernel runs. */
+bool segments_hidden_inner_ring(uint16_t sel);
 
 /* Whether the guest's loaded CS is a 32-bit code segment (D = 1). */
 bool segments_code_is_32bit(const struct vcpu *v);

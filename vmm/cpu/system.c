@@ -570,9 +570,12 @@ static enum emulate_result emulate_cache_tlb(struct vcpu *v,
 {
 	if (guest_cpl(v) != 0)
 		return reflect_gp0(v);
-	if (d->insn->id == X86_INS_INVLPG)
-		shadow_on_invlpg(the_shadow,
-				 mem_operand_address(v, &d->x86->operands[0]));
+	if (d->insn->id == X86_INS_INVLPG) {
+		uint32_t lin = mem_operand_address(v, &d->x86->operands[0]);
+
+		shadow_on_invlpg(the_shadow, lin);
+		segments_page_remapped(v, lin);
+	}
 	advance(v, d);
 	return EMU_DONE;
 }
