@@ -16,6 +16,8 @@
  *                TSS, int n through a task gate, iret with EFLAGS.NT.
  *   cli-hlt      disables interrupts and halts for ever.
  *   unbacked     reads guest-physical memory beyond RAM.
+ *   gdt-unbacked lgdt of a table beyond RAM, then a load from it: a
+ *                triple fault.
  *
  * Those six have no common outcome to print: natively QEMU resets, runs the
  * mode, or hangs; the monitor must stop the guest cleanly, naming what it
@@ -204,6 +206,25 @@ static void iret_nt(void)
     asm volatile("pushfl\n\torl $0x4000, (%%esp)\n\tpopfl\n\t"
                  "pushfl\n\tpushl %%cs\n\tpushl $1f\n\tiret\n1:"
                  ::: "memory");
+}
+
+static void load_flat_gdt(void);
+
+/*
+ * lgdt of a table outside RAM (unassigned guest-physical memory reads as
+ * zeros): every selector names a null descriptor, so the #GP of the next
+ * segment load cannot be delivered (its gate's CS is null too): natively
+ * a triple fault, which QEMU turns into a reset.
+ */
+static void gdt_unbacked(void)
+{
+    struct pseudodesc far = { .limit = 0xff, .base = 0xf0000000 };
+
+    gdt[1] = seg(0x9b, 0xc0);
+    gdt[2] = seg(0x93, 0xc0);
+    load_flat_gdt();
+    asm volatile("lgdt %0" : : "m"(far) : "memory");
+    try_ds("ds <- 0x10 from a gdt beyond ram", 0x10);
 }
 
 static void unbacked(void)
@@ -485,6 +506,7 @@ static const struct {
     { "real-mode", real_mode }, { "call-gate", call_gate },
     { "cli-hlt", cli_hlt }, { "unbacked", unbacked },
     { "ljmp-tss", ljmp_tss }, { "task-gate", task_gate },
+    { "gdt-unbacked", gdt_unbacked },
     { "iret-nt", iret_nt },
     { "boot", boot_state }, { "iret-null-cs", iret_null_cs },
     { "iret-monitor-cs", iret_monitor_cs }, { "sysexit-bad", sysexit_bad },
