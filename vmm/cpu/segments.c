@@ -120,6 +120,26 @@ static const uint64_t boot_gdt[] = {
 	0x000092000000ffffull,      /* 0x20: 16-bit data */
 };
 
+static void load_real_ldt(unsigned n, uint32_t limit);
+
+/*
+ * The LDTR a CPU comes out of reset with (SDM vol. 3A 9.1.1), which QEMU's
+ * multiboot path leaves alone: selector 0, base 0, limit 0xffff - a table
+ * over whatever lies at linear 0 (the BIOS's interrupt vectors), usable
+ * until the first lldt.  No kernel means to use it, so it is mirrored on
+ * demand, not up front: the real LDT covers all 8192 slots, empty, and a
+ * load that faults on one reads the guest's descriptor into it and retries
+ * (segments_refresh_slot).  It is not traced.
+ */
+static void reset_ldt(struct vcpu *v)
+{
+	v->ldtr.sel = 0;
+	v->ldtr.base = 0;
+	v->ldtr.limit = 0xffff;
+	v->ldtr.valid = v->ldtr.reset = true;
+	load_real_ldt(LDT_SLOTS, 0xffff);
+}
+
 void segments_init_boot(struct vcpu *v)
 {
 	struct gmem_fault f;
@@ -135,6 +155,7 @@ void segments_init_boot(struct vcpu *v)
 	v->tf->ss = BOOT_DATA_SEL | 1;
 	__asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs"
 			 : : "r"(BOOT_DATA_SEL));
+	reset_ldt(v);
 }
 
 /* ---- the guest's tables and the real ones ----------------------------- */
@@ -154,7 +175,7 @@ static bool guest_table(const struct vcpu *v, unsigned ti, uint32_t *base,
 		*limit = v->gdtr.limit;
 		return true;
 	}
-	if (is_null(v->ldtr.sel))
+	if (!v->ldtr.valid)
 		return false;
 	*base = v->ldtr.base;
 	*limit = v->ldtr.limit;
@@ -353,7 +374,7 @@ static unsigned ldt_slots(const struct vcpu *v)
 {
 	uint64_t n = ((uint64_t)v->ldtr.limit + 1) / 8;
 
-	if (is_null(v->ldtr.sel))
+	if (!v->ldtr.valid)
 		return 0;
 	return n > LDT_SLOTS ? LDT_SLOTS : (unsigned)n;
 }
@@ -434,9 +455,15 @@ static void watch_gdt(struct vcpu *v)
 	watch_table(v, 0, true, v->gdtr.base, v->gdtr.limit);
 }
 
+/* Is there an LDT to trace?  (Not the reset state's: see reset_ldt.) */
+static bool ldt_traced(const struct vcpu *v)
+{
+	return ldt_slots(v) != 0 && !v->ldtr.reset;
+}
+
 static void watch_ldt(struct vcpu *v)
 {
-	watch_table(v, 1, ldt_slots(v) != 0, v->ldtr.base, v->ldtr.limit);
+	watch_table(v, 1, ldt_traced(v), v->ldtr.base, v->ldtr.limit);
 }
 
 /*T:145 Descriptor traces.  Under DESC_TRACE the guest's writes to the
@@ -522,7 +549,8 @@ void segments_paging_changed(struct vcpu *v)
 		return;
 	if (watch_table(v, 0, true, v->gdtr.base, v->gdtr.limit))
 		sync_table(v, 0, gdt_slots(v));
-	if (watch_table(v, 1, ldt_slots(v) != 0, v->ldtr.base, v->ldtr.limit))
+	if (watch_table(v, 1, ldt_traced(v), v->ldtr.base, v->ldtr.limit) &&
+	    !v->ldtr.reset)
 		sync_table(v, 1, ldt_slots(v));
 }
 
@@ -615,6 +643,7 @@ int segments_load_ldt(struct vcpu *v, uint16_t sel)
 	if (is_null(sel)) {
 		v->ldtr.sel = sel;
 		v->ldtr.base = v->ldtr.limit = 0;
+		v->ldtr.valid = false;
 	} else {
 		if (SEL_TI(sel) || guest_descriptor(v, sel, &d) ||
 		    (d & DESC_S) ||
@@ -625,7 +654,9 @@ int segments_load_ldt(struct vcpu *v, uint16_t sel)
 		v->ldtr.sel = sel;
 		v->ldtr.base = desc_base(d);
 		v->ldtr.limit = desc_limit(d);
+		v->ldtr.valid = true;
 	}
+	v->ldtr.reset = false;
 	rearm_trace(1);
 	sync_ldt_table(v);
 	watch_ldt(v);

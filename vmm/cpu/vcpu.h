@@ -50,8 +50,11 @@ struct vcpu {
 	uint16_t stale_cs, stale_ss;    /* selectors parked in the stale slots */
 	uint32_t dr[8];                 /* debug registers (DR4/5 unused) */
 	struct {
-		uint16_t sel;           /* 0: no LDT */
+		uint16_t sel;
 		uint32_t base, limit;
+		bool valid;             /* holds a table (not after lldt 0) */
+		bool reset;             /* the reset state's: base 0, limit
+					   0xffff, until the first lldt */
 	} ldtr;                         /* the guest's LDT register */
 	struct {
 		uint16_t sel;
