@@ -50,6 +50,7 @@
  */
 #include "segments.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/log.h"
@@ -67,7 +68,7 @@ uint64_t real_ldt[LDT_SLOTS] __attribute__((aligned(4096)));
  * every mirrored slot: a guest may fill its LDT with user code (each slot
  * is listed at most once, see shadow_slot's callers). */
 #define MAX_HIDDEN (GDT_GUEST_SLOTS + LDT_SLOTS)
-static uint16_t hidden_slots[MAX_HIDDEN];
+static uint16_t *hidden_slots;          /* MAX_HIDDEN of them, from the heap */
 static unsigned n_hidden;
 
 /* Slots of each real table that may hold a guest descriptor (GDT, LDT). */
@@ -275,6 +276,13 @@ static uint64_t shadow_slot(struct vcpu *v, uint16_t sel)
 		return 0;
 	if (must_hide(d)) {
 		d = desc_sanitize(d);
+		/* 32 KiB, from the heap rather than beside the monitor's hot
+		 * data: under TCG each page the monitor touches costs a
+		 * software TLB entry, and moving that data by eight pages
+		 * cost every exit 10%. */
+		if (!hidden_slots &&
+		    !(hidden_slots = calloc(MAX_HIDDEN, sizeof(*hidden_slots))))
+			panic("no memory for the list of hidden slots");
 		if (n_hidden == MAX_HIDDEN)
 			panic("more hidden slots than real ones");
 		hidden_slots[n_hidden++] = sel & ~3u;
