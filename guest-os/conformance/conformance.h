@@ -34,6 +34,11 @@ void probe_report(const char *name);
 /* Install the probe's handler on every exception vector. */
 void probe_install(void);
 
+/* What every conformance guest does first: the UART, the 8259s masked, the
+ * IDT with the probe on every exception, and the line "NAME: conformance
+ * guest". */
+void conformance_start(const char *name);
+
 /* Segment selectors of the conformance GDT. */
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10

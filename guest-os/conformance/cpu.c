@@ -216,11 +216,7 @@ void kmain(uint32_t magic, void *mbi)
 {
     (void)magic;
     (void)mbi;
-    uart_init();
-    pic_mask_all();
-    idt_init();
-    probe_install();
-    kprintf("cpu: conformance guest\n");
+    conformance_start("cpu");
     control_registers();
     segments_setup();
     descriptor_registers();

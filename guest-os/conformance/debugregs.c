@@ -123,12 +123,8 @@ void kmain(uint32_t magic, void *mbi)
 
     (void)magic;
     (void)mbi;
-    uart_init();
-    pic_mask_all();
-    idt_init();
-    probe_install();
+    conformance_start("debugregs");
     trap_register(1, db_handler);
-    kprintf("debugregs: conformance guest\n");
 
     asm volatile("mov %%dr7, %0" : "=r"(v));
     kprintf("dr7 at boot 0x%08x\n", v);

@@ -21,6 +21,15 @@ static void probe_handler(struct trapframe *tf)
     probe.skip = 0;
 }
 
+void conformance_start(const char *name)
+{
+    uart_init();
+    pic_mask_all();
+    idt_init();
+    probe_install();
+    kprintf("%s: conformance guest\n", name);
+}
+
 void probe_install(void)
 {
     for (uint32_t v = 0; v < 32; v++)

@@ -406,11 +406,7 @@ void kmain(uint32_t magic, void *mbi)
 {
     (void)magic;
     (void)mbi;
-    uart_init();
-    pic_mask_all();
-    idt_init();
-    probe_install();
-    kprintf("segs: conformance guest\n");
+    conformance_start("segs");
     tables_setup();
     gdt_loads();
     ldt_tests();

@@ -33,35 +33,12 @@
  * one difference lar makes visible (P = 0 for user code while the kernel
  * runs; listed in docs/deprivileging.md and checked by the segs guest).
  */
+#include "cases.h"
 #include "kernel.h"
 #include "multiboot.h"
 #include "x86.h"
 
 static struct segdesc gdt[8];
-static volatile uint32_t fault_vector, fault_err, faulted;
-static volatile uint32_t skip;
-
-static void handler(struct trapframe *tf)
-{
-    faulted = 1;
-    fault_vector = tf->trapno;
-    fault_err = tf->err;
-    if (!skip) {
-        kprintf("unexpected %s\n", trap_name(tf->trapno));
-        poweroff(1);
-    }
-    tf->eip += skip;
-    skip = 0;
-}
-
-static void report(const char *what)
-{
-    if (faulted)
-        kprintf("%s: %s err 0x%x\n", what, trap_name(fault_vector), fault_err);
-    else
-        kprintf("%s: no fault\n", what);
-    faulted = 0;
-}
 
 static struct segdesc seg(uint8_t access, uint8_t flags)
 {
@@ -71,11 +48,11 @@ static struct segdesc seg(uint8_t access, uint8_t flags)
 /* Load DS with SEL (mov %ax,%ds is 2 bytes), report, restore. */
 static void try_ds(const char *what, uint16_t sel)
 {
-    skip = 2;
+    hostile_skip = 2;
     asm volatile("mov %0, %%ds" : : "r"(sel) : "memory");
-    skip = 0;
+    hostile_skip = 0;
     asm volatile("mov %0, %%ds" : : "r"((uint16_t)0x10));
-    report(what);
+    hostile_report(what);
 }
 
 /* ljmp *mem to SEL:label (6 bytes); the label returns through a jump back. */
@@ -86,16 +63,16 @@ static void try_ljmp(const char *what, uint16_t sel)
 
     target[1] = sel;
     asm volatile("movl $1f, %1\n\t"
-                 "movl $6, skip\n\t"
+                 "movl $6, hostile_skip\n\t"
                  "ljmp *%1\n\t"
                  "jmp 2f\n"
                  "1:\tmovl $1, %0\n\t"
                  "ljmp $0x08, $2f\n"
-                 "2:\tmovl $0, skip"
+                 "2:\tmovl $0, hostile_skip"
                  : "+r"(arrived), "+m"(target[0]) : : "memory");
     (void)target;
     kprintf("%s: %s\n", what, arrived ? "arrived" : "refused");
-    report(what);
+    hostile_report(what);
 }
 
 static void descriptors(void)
@@ -169,8 +146,8 @@ static void call_gate(void)
     asm volatile("lcall $0x18, $0");
 }
 
-/* A far jump to a TSS descriptor: a hardware task switch. */
-static void ljmp_tss(void)
+/* A GDT with flat code and data and, at 0x18, an available 32-bit TSS. */
+static void gdt_with_a_tss(void)
 {
     static struct taskstate t;
     uint32_t b = (uint32_t)&t;
@@ -180,6 +157,12 @@ static void ljmp_tss(void)
     gdt[3] = (struct segdesc){ sizeof(t) - 1, (uint16_t)b, (uint8_t)(b >> 16),
                                0x89, 0, (uint8_t)(b >> 24) };
     lgdt(gdt, 8);
+}
+
+/* A far jump to a TSS descriptor: a hardware task switch. */
+static void ljmp_tss(void)
+{
+    gdt_with_a_tss();
     asm volatile("ljmp $0x18, $0");
 }
 
@@ -187,14 +170,8 @@ static void ljmp_tss(void)
 static void task_gate(void)
 {
     static struct gatedesc idt[0x83];
-    static struct taskstate t;
-    uint32_t b = (uint32_t)&t;
 
-    gdt[1] = seg(0x9b, 0xc0);
-    gdt[2] = seg(0x93, 0xc0);
-    gdt[3] = (struct segdesc){ sizeof(t) - 1, (uint16_t)b, (uint8_t)(b >> 16),
-                               0x89, 0, (uint8_t)(b >> 24) };
-    lgdt(gdt, 8);
+    gdt_with_a_tss();
     idt[0x82] = (struct gatedesc){ 0, 0x18, 0, GATE_PRESENT | 0x5, 0 };
     lidt(idt, 0x83);
     asm volatile("int $0x82");
@@ -309,9 +286,9 @@ static void gdt_null_gate(void)
     gdt[2] = seg(0x93, 0xc0);
     load_flat_gdt();
     idt_gate(T_ILLOP)->selector = 0;
-    skip = 2;
+    hostile_skip = 2;
     asm volatile("ud2");
-    report("ud2 via gate with null selector");
+    hostile_report("ud2 via gate with null selector");
 }
 
 /* #UD through a not-present gate: #NP(vector*8+2), a benign first fault. */
@@ -319,9 +296,9 @@ static void ud_gate_not_present(void)
 {
     gdt_init();
     idt_gate(T_ILLOP)->access &= (uint8_t)~GATE_PRESENT;
-    skip = 2;
+    hostile_skip = 2;
     asm volatile("ud2");
-    report("ud2 with its gate not present");
+    hostile_report("ud2 with its gate not present");
 }
 
 /* A gate whose selector has RPL 3: the CPU ignores the gate's RPL. */
@@ -329,9 +306,9 @@ static void gate_rpl3(void)
 {
     gdt_init();
     idt_gate(T_ILLOP)->selector = 0x0b;
-    skip = 2;
+    hostile_skip = 2;
     asm volatile("ud2");
-    report("ud2 through a gate whose selector has RPL 3");
+    hostile_report("ud2 through a gate whose selector has RPL 3");
 }
 
 /* lss with an RPL-0 SS selector (faults at CPL 1, emulated). */
@@ -351,9 +328,9 @@ static void lss_rpl0(void)
 /* xorps while the guest's CR4.OSFXSR is clear: natively #UD. */
 static void sse_without_osfxsr(void)
 {
-    skip = 3;
+    hostile_skip = 3;
     asm volatile("xorps %%xmm0, %%xmm0" ::: "memory");
-    report("xorps with CR4.OSFXSR=0");
+    hostile_report("xorps with CR4.OSFXSR=0");
 }
 
 /* CR4.TSD restricts rdtsc to CPL 0: the guest kernel may still read it. */
@@ -363,9 +340,9 @@ static void time_stamp_disable(void)
 
     asm volatile("mov %%cr4, %0" : "=r"(cr4));
     asm volatile("mov %0, %%cr4" : : "r"(cr4 | 0x4));    /* TSD */
-    skip = 2;
+    hostile_skip = 2;
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    report("rdtsc with CR4.TSD at CPL 0");
+    hostile_report("rdtsc with CR4.TSD at CPL 0");
     asm volatile("mov %%cr4, %0" : "=r"(cr4));
     kprintf("cr4 reads 0x%x\n", cr4);
 }
@@ -430,9 +407,9 @@ static void lar_user(void)
     asm volatile("lar %2, %0\n\tsetz %b1\n\tmovzbl %b1, %1"
                  : "=r"(ar), "=q"(zf) : "r"(0x1b));
     kprintf("lar 0x1b: 0x%x zf %u\n", ar, zf);
-    skip = 2;
+    hostile_skip = 2;
     asm volatile("mov %0, %%ds" : : "r"(0x1b) : "memory");
-    report("ds <- user code 0x1b");
+    hostile_report("ds <- user code 0x1b");
     asm volatile("mov %0, %%ds" : : "r"(0x10) : "memory");
 }
 
@@ -497,10 +474,7 @@ static void conforming(void) { iret_to_user(1); }
 static void not_present_user_code(void) { iret_to_user(0); }
 static void cli_hlt(void) { asm volatile("cli; hlt"); }
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} cases[] = {
+static const struct hostile_case cases[] = {
     { "descriptors", descriptors }, { "idt-garbage", idt_garbage },
     { "v86", v86 }, { "v86if", v86_with_interrupts },
     { "real-mode", real_mode }, { "call-gate", call_gate },
@@ -520,46 +494,14 @@ static const struct {
     { "dr7-garbage", dr7_garbage },
 };
 
-/* The case: the first word after the kernel path on the command line. */
-static const char *choose(const struct multiboot_info *mbi)
-{
-    const char *s = (const char *)mbi->cmdline;
-
-    while (*s && *s != ' ')
-        s++;
-    while (*s == ' ')
-        s++;
-    return s;
-}
-
-static int is(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return *b == 0 && (*a == 0 || *a == ' ');
-}
-
 void kmain(uint32_t magic, struct multiboot_info *mbi)
 {
-    const char *c = choose(mbi);
-    unsigned i;
+    const char *c = hostile_case_name(mbi);
 
     (void)magic;
-    uart_init();
-    pic_mask_all();
-    idt_init();
-    for (uint32_t v = 0; v < 32; v++)
-        trap_register(v, handler);
+    hostile_start();
     kprintf("hostile: %s\n", c);
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        if (is(c, cases[i].name)) {
-            cases[i].run();
-            break;
-        }
-    if (i == sizeof(cases) / sizeof(cases[0])) {
-        kprintf("unknown case\n");
-        poweroff(2);                    /* a test naming no case fails */
-    }
+    hostile_run(c, cases, sizeof(cases) / sizeof(cases[0]));
     kprintf("hostile: survived\n");
     poweroff(0);
 }

@@ -48,6 +48,7 @@
  *                   $0x80`: natively #PF (CR2 the gate's address); the
  *                   monitor delivers #GP(0x402)
  */
+#include "cases.h"
 #include "kernel.h"
 #include "multiboot.h"
 #include "paging.h"
@@ -470,10 +471,7 @@ static void cr3_at(uint32_t pa)
 static void cr3_beyond_ram(void) { cr3_at(RAM_TOP); }
 static void cr3_lapic(void) { cr3_at(LAPIC); }
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} cases[] = {
+static const struct hostile_case cases[] = {
     { "beyond-ram", beyond_ram }, { "beyond-ram-4m", beyond_ram_4m },
     { "pse36", pse36 }, { "lapic", lapic }, { "vga", vga },
     { "table-beyond-ram", table_beyond_ram }, { "table-lapic", table_lapic },
@@ -486,34 +484,9 @@ static const struct {
 
 /* The case: the first word after the kernel path on the command line,
  * copied (the command line may lie outside what paging maps). */
-static const char *chosen(const struct multiboot_info *mbi)
-{
-    static char word[32];
-    const char *s = (const char *)mbi->cmdline;
-    unsigned n = 0;
-
-    while (*s && *s != ' ')
-        s++;
-    while (*s == ' ')
-        s++;
-    while (s[n] && s[n] != ' ' && n < sizeof(word) - 1) {
-        word[n] = s[n];
-        n++;
-    }
-    return word;
-}
-
-static int same_word(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return *b == 0 && (*a == 0 || *a == ' ');
-}
-
 void kmain(uint32_t magic, struct multiboot_info *mbi)
 {
-    const char *c = chosen(mbi);
-    unsigned i;
+    const char *c = hostile_case_name(mbi);
 
     (void)magic;
     uart_init();
@@ -524,13 +497,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
         trap_register(v, handler);
     kprintf("paging_hostile: %s\n", c);
     paging_on();
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        if (same_word(c, cases[i].name)) {
-            cases[i].run();
-            break;
-        }
-    if (i == sizeof(cases) / sizeof(cases[0]))
-        kprintf("unknown case\n");
+    hostile_run(c, cases, sizeof(cases) / sizeof(cases[0]));
     kprintf("paging_hostile: survived\n");
     poweroff(0);
 }

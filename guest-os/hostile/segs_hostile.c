@@ -31,6 +31,7 @@
  *                     where mov from CR0 faults; the monitor, which cannot
  *                     tell ring 1 from its kernel's, must stop the guest
  */
+#include "cases.h"
 #include "kernel.h"
 #include "multiboot.h"
 #include "paging.h"
@@ -45,7 +46,6 @@ static struct segdesc ldt_small[1] __attribute__((aligned(8)));
 static struct taskstate tss;
 static uint8_t kstack[4096] __attribute__((aligned(16)));
 static uint8_t ustack[4096] __attribute__((aligned(16)));
-static volatile uint32_t fault_vector, fault_err, faulted, skip;
 
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
@@ -58,29 +58,6 @@ static volatile uint32_t fault_vector, fault_err, faulted, skip;
 #define LSEL_DATA 0x14          /* LDT 2: kernel data */
 #define LDT_UCODE_FIRST 3       /* LDT 3 .. 302: user code */
 #define LDT_UCODE_N 300
-
-static void handler(struct trapframe *tf)
-{
-    faulted = 1;
-    fault_vector = tf->trapno;
-    fault_err = tf->err;
-    if (!skip) {
-        kprintf("unexpected %s at 0x%x err 0x%x\n", trap_name(tf->trapno),
-                tf->eip, tf->err);
-        poweroff(1);
-    }
-    tf->eip += skip;
-    skip = 0;
-}
-
-static void report(const char *what)
-{
-    if (faulted)
-        kprintf("%s: %s err 0x%x\n", what, trap_name(fault_vector), fault_err);
-    else
-        kprintf("%s: no fault\n", what);
-    faulted = 0;
-}
 
 /* A 4 GiB flat 32-bit segment with access byte ACCESS (accessed preset). */
 static struct segdesc flat(uint8_t access)
@@ -249,13 +226,13 @@ static void lfs_hidden(void)
 #define LOAD_FAR(insn, reg, len)                                               \
     do {                                                                        \
         eax = 0;                                                                \
-        skip = len;                                                             \
+        hostile_skip = len;                                                             \
         asm volatile(insn " (%2), %0\n\tmov %%" reg ", %1"                     \
                      : "+a"(eax), "=r"(seg) : "b"(&fp) : "memory");             \
-        skip = 0;                                                               \
+        hostile_skip = 0;                                                               \
         kprintf(insn " of 0x%x: eax 0x%x, " reg " 0x%x\n", fp.sel, eax,         \
                 seg & 0xffff);                                                  \
-        report(insn);                                                           \
+        hostile_report(insn);                                                           \
     } while (0)
     LOAD_FAR("lfs", "fs", 3);
     LOAD_FAR("lgs", "gs", 3);
@@ -264,25 +241,25 @@ static void lfs_hidden(void)
                  : : "r"(SEL_KDATA) : "memory");
     /* lds last: kprintf needs DS, so restore it before printing */
     eax = 0;
-    skip = 2;
+    hostile_skip = 2;
     asm volatile("lds (%2), %0\n\tmov %%ds, %1\n\tmov %3, %%ds"
                  : "+a"(eax), "=r"(seg) : "b"(&fp), "r"(SEL_KDATA)
                  : "memory");
-    skip = 0;
+    hostile_skip = 0;
     kprintf("lds of 0x%x: eax 0x%x, ds 0x%x\n", fp.sel, eax, seg & 0xffff);
-    report("lds");
+    hostile_report("lds");
 #undef LOAD_FAR
 }
 
 /* Load DS with SEL (mov %ax,%ds is 2 bytes), report, restore. */
 static void try_ds(uint16_t sel)
 {
-    skip = 2;
+    hostile_skip = 2;
     asm volatile("mov %0, %%ds" : : "r"(sel) : "memory");
-    skip = 0;
+    hostile_skip = 0;
     asm volatile("mov %0, %%ds" : : "r"((uint16_t)SEL_KDATA));
     kprintf("ds <- 0x%04x", sel);
-    report("");
+    hostile_report("");
 }
 
 /* A full GDT: its last eight slots hold data segments like any other. */
@@ -440,12 +417,12 @@ static void setup_ring1(void)
 static void ring1_jmp(void)
 {
     setup_ring1();
-    skip = 7;                           /* ljmp $0x41, $0 */
+    hostile_skip = 7;                           /* ljmp $0x41, $0 */
     asm volatile("ljmp $0x41, $0" ::: "memory");
-    report("ljmp from ring 0 to dpl-1 code");
-    skip = 7;
+    hostile_report("ljmp from ring 0 to dpl-1 code");
+    hostile_skip = 7;
     asm volatile("lcall $0x41, $0" ::: "memory");
-    report("lcall from ring 0 to dpl-1 code");
+    hostile_report("lcall from ring 0 to dpl-1 code");
     asm volatile("mov %0, %%fs" : : "r"(0x41) : "memory");
     kprintf("fs <- dpl-1 code 0x41 reads 0x%x\n", fs_read((uint32_t)&marker));
     asm volatile("mov %0, %%fs" : : "r"(SEL_KDATA) : "memory");
@@ -461,10 +438,7 @@ static void ring1_iret(void)
                      "r"((uint32_t)ring1_code) : "memory");
 }
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} cases[] = {
+static const struct hostile_case cases[] = {
     { "ldt-cs-lldt", ldt_cs_lldt }, { "hidden-many", hidden_many },
     { "popw-hidden", popw_hidden }, { "lfs-hidden", lfs_hidden },
     { "gdt-top", gdt_top }, { "gdt-remap", gdt_remap },
@@ -472,46 +446,14 @@ static const struct {
     { "ring1-jmp", ring1_jmp }, { "ring1-iret", ring1_iret },
 };
 
-/* The case: the first word after the kernel path on the command line. */
-static const char *choose(const struct multiboot_info *mbi)
-{
-    const char *s = (const char *)mbi->cmdline;
-
-    while (*s && *s != ' ')
-        s++;
-    while (*s == ' ')
-        s++;
-    return s;
-}
-
-static int is(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return *b == 0 && (*a == 0 || *a == ' ');
-}
-
 void kmain(uint32_t magic, struct multiboot_info *mbi)
 {
-    const char *c = choose(mbi);
-    unsigned i;
+    const char *c = hostile_case_name(mbi);
 
     (void)magic;
-    uart_init();
-    pic_mask_all();
-    idt_init();
-    for (uint32_t v = 0; v < 32; v++)
-        trap_register(v, handler);
+    hostile_start();
     kprintf("segs_hostile: %s\n", c);
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        if (is(c, cases[i].name)) {
-            cases[i].run();
-            break;
-        }
-    if (i == sizeof(cases) / sizeof(cases[0])) {
-        kprintf("unknown case\n");
-        poweroff(2);
-    }
+    hostile_run(c, cases, sizeof(cases) / sizeof(cases[0]));
     kprintf("hostile: survived\n");
     poweroff(0);
 }
