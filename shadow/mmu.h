@@ -239,6 +239,7 @@ struct shadow_mmu {
 	shadow_hpa_t paging_off_root;
 	shadow_hpa_t active_root;   /* what env->activate_root last got */
 	bool force_activate;        /* a CR3 load: activate even if unchanged */
+	bool peeking;               /* shadow_peek: walks leave A and D alone */
 	bool flush_pending;         /* entries lost rights since the last flush */
 	uint64_t clock;             /* operation counter, the LRU's time */
 

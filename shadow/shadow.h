@@ -221,6 +221,14 @@ bool shadow_translate(struct shadow_mmu *mmu, gva_t gva,
 		      uint64_t *gpa, uint32_t *pf_error);
 
 /*
+ * Where the guest's tables map GVA now, for the monitor's own bookkeeping
+ * (which frames hold the guest's GDT): a supervisor read that sets no
+ * Accessed bit, since the guest's CPU has not touched the page.  True with
+ * *GPA set, false if nothing is mapped there.
+ */
+bool shadow_peek(struct shadow_mmu *mmu, gva_t gva, uint64_t *gpa);
+
+/*
  * Write LEN bytes at guest-physical GPA, as an emulated guest instruction
  * does, and bring the shadow up to date with any guest page-table entry it
  * changed.  Any alignment and length; bytes outside guest RAM are dropped

@@ -252,8 +252,10 @@ static void frame_written(struct shadow_mmu *mmu, gfn_t gfn)
 
 	if (!fi->traced)
 		return;
+	/* (a watched frame stays write-protected: out of sync it would be
+	 * written through unseen, so it never goes) */
 	if (mmu->params.policy == SHADOW_HYBRID && !fi->shadowed_pd &&
-	    ++fi->writes > mmu->params.unsync_writes &&
+	    !fi->watched && ++fi->writes > mmu->params.unsync_writes &&
 	    mmu->n_unsync < mmu->params.unsync_max) {
 		frame_unsync(mmu, gfn);
 		return;

@@ -83,6 +83,8 @@ static uint32_t mark_used(struct shadow_mmu *mmu, gpa_t gpa, uint32_t gpte,
 {
 	uint32_t used = gpte | GPTE_A | (dirty ? GPTE_D : 0);
 
+	if (mmu->peeking)
+		return gpte;
 	if (used != gpte)
 		gpte_write(mmu, gpa, used);
 	return used;
@@ -198,4 +200,16 @@ bool shadow_translate(struct shadow_mmu *mmu, gva_t gva,
 	}
 	*gpa = w.gpa;
 	return true;
+}
+
+bool shadow_peek(struct shadow_mmu *mmu, gva_t gva, uint64_t *gpa)
+{
+	struct guest_walk w;
+	bool ok;
+
+	mmu->peeking = true;
+	ok = mmu->mode->walk(mmu, gva, SHADOW_READ, SHADOW_SUPERVISOR_AC, &w);
+	mmu->peeking = false;
+	*gpa = w.gpa;
+	return ok;
 }

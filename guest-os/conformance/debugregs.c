@@ -67,7 +67,8 @@ static void show(const char *what)
 
 /* The code the breakpoints watch; labels are offsets from code_base. */
 extern char l_store[], l_load[], l_nop[], l_cli[], l_sti[], l_out[],
-    l_in[], l_ins[], l_movss[], l_repins[], l_tfins[];
+    l_in[], l_ins[], l_movss[], l_repins[], l_tfins[], l_popss[],
+    l_iret[];
 void watched_code(void);
 asm(".text\n"
     ".globl code_base, watched_code\n"
@@ -103,6 +104,29 @@ asm(".text\n"
     "         pushfl\n"
     "         andl $~0x100, (%esp)\n"
     "         popfl\n"
+    "         ret\n"
+    "l_popss: pushl $0x10\n"
+    "         movl %esp, %eax\n"
+    "         movl %eax, %dr0\n"
+    "         movl $0x000f0001, %eax\n"     /* L0, read/write, 4 bytes */
+    "         movl %eax, %dr7\n"
+    "         popl %ss\n"
+    "         nop\n"
+    "         nop\n"
+    "         xorl %eax, %eax\n"
+    "         movl %eax, %dr7\n"
+    "         ret\n"
+    "l_iret:  pushfl\n"
+    "         pushl $0x08\n"                /* the boot GDT's CS, RPL 0 */
+    "         pushl $1f\n"
+    "         leal 8(%esp), %eax\n"         /* the EFLAGS word */
+    "         movl %eax, %dr0\n"
+    "         movl $0x000f0001, %eax\n"     /* L0, read/write, 4 bytes */
+    "         movl %eax, %dr7\n"
+    "         iret\n"
+    "1:       nop\n"
+    "         xorl %eax, %eax\n"
+    "         movl %eax, %dr7\n"
     "         ret\n"
     "l_movss: movw %ss, %ax\n"
     "         movw $0x10, %cx\n"
@@ -191,6 +215,10 @@ void kmain(uint32_t magic, void *mbi)
      * cpus.c "qemu_mutex_lock_iothread_impl" assertion - not tested) */
     call(l_movss);
     show("store right after mov ss");
+    call(l_popss);
+    show("pop ss reading a watched stack word");
+    call(l_iret);
+    show("iret popping a watched frame word");
     set_dr(7, 0);
 
     /* I/O breakpoints need CR4.DE */

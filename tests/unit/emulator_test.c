@@ -43,6 +43,11 @@ uint16_t virtual_cs(const struct vcpu *v)
 	return 0x08;
 }
 
+uint16_t virtual_ss(const struct vcpu *v)
+{
+	return (uint16_t)v->tf->ss;
+}
+
 void reflect_exception(struct vcpu *v, uint8_t vector, bool has_error,
 		       uint32_t error)
 {

@@ -80,6 +80,11 @@ uint16_t virtual_cs(const struct vcpu *v)
 	return SEL_RPL(sel) == 1 ? (uint16_t)(sel & ~3u) : sel;
 }
 
+uint16_t virtual_ss(const struct vcpu *v)
+{
+	return (uint16_t)v->tf->ss;
+}
+
 int guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
 {
 	if (SEL_INDEX(sel) * 8u + 7 > v->gdtr.limit)

@@ -218,12 +218,15 @@ static void dispatch(struct vcpu *v, unsigned vector);
  * itself trap on the real CPU.)  After `mov ss` and `pop ss` the
  * single-step trap waits one instruction (SDM vol. 3A 6.8.3): the guest
  * resumes with TF still set, and the real CPU raises it after the next.
+ * Their own data breakpoints raise nothing at all: the SDM holds them for
+ * an instruction too, but QEMU 7.2, the reference, drops them (checked by
+ * the debugregs guest).
  */
 static void debug_traps(struct vcpu *v)
 {
-	bool step = v->exit.guest_tf && !v->exit.db_held;
+	bool step = v->exit.guest_tf;
 
-	if (!v->exit.stepped || (!step && !v->exit.db_hits))
+	if (!v->exit.stepped || v->exit.db_held || (!step && !v->exit.db_hits))
 		return;
 	v->dr[6] |= v->exit.db_hits | (step ? DR6_BS : 0);
 	reflect_exception(v, EXC_DB, false, 0);
@@ -236,8 +239,33 @@ static void exit_debug(struct vcpu *v)
 
 	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
 	v->dr[6] |= (uint32_t)dr6 & (DR6_BS | DR6_B0_B3);
-	__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)0xffff0ff0));
+	__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)DR6_FIXED));
 	reflect_exception(v, EXC_DB, false, 0);
+}
+
+/*
+ * A #DB in the monitor itself, at the entry of an exit.  The guest's data
+ * breakpoints are armed in the real DR0-DR3 (debugreg.h), and an
+ * instruction that reads or writes a watched word and then faults into
+ * the monitor (an iret popping a watched frame, a pop ss) leaves its match
+ * pending: QEMU raises it at the first instruction of the monitor's
+ * handler.  It is dropped, and the monitor carries on: the exit then
+ * emulates that instruction, and its emulation decides the guest's #DB as
+ * the reference CPU would (operands.c, debug_traps).  Anything else is a
+ * monitor fault.  Found by the debugregs guest; a guest could otherwise
+ * stop the monitor with one breakpoint on its own stack.
+ */
+static bool guest_breakpoint_in_monitor(const struct trap_frame *tf)
+{
+	uint64_t dr6;
+
+	if (tf->vector != EXC_DB)
+		return false;
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	if ((dr6 & ~(uint64_t)DR6_B0_B3) != DR6_FIXED || !(dr6 & DR6_B0_B3))
+		return false;
+	__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)DR6_FIXED));
+	return true;
 }
 
 /*T:060 Exit dispatch.  One handler per cause, listed at the top of this
@@ -259,6 +287,8 @@ void trap_entry(struct trap_frame *tf)
 		    (tf->vector == EXC_GP || tf->vector == EXC_NP ||
 		     tf->vector == EXC_SS))
 			bad_resume(tf);
+		if (guest_breakpoint_in_monitor(tf))
+			return;
 		monitor_fault(tf);
 	}
 	v->tf = tf;

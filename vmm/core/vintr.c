@@ -22,6 +22,7 @@
  */
 #include "vintr.h"
 
+#include "../cpu/debugreg.h"
 #include "../cpu/interrupts.h"
 #include "../dev/devices.h"
 #include "log.h"
@@ -192,6 +193,6 @@ bool vintr_step_done(struct vcpu *v, unsigned vector)
 					   even if it jumped to itself */
 	ours = vector == EXC_DB && !v->tf_before_step;
 	if (ours)       /* the guest must not find our step in its DR6 */
-		__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)0xffff0ff0));
+		__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)DR6_FIXED));
 	return ours;
 }

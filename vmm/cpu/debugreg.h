@@ -23,6 +23,7 @@
 
 #define DR6_B0_B3 0xfu              /* breakpoint n matched */
 #define DR6_BS    (1u << 14)        /* single-step trap */
+#define DR6_FIXED 0xffff0ff0u       /* DR6 with nothing to report */
 #define DR7_ENABLES 0xffu           /* L0-G3 */
 
 /*

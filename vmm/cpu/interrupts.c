@@ -199,6 +199,10 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 		guest_fatal(v, "vector %u: handler segment with DPL %u: only "
 			    "DPL-0 handlers are supported", ev->vector,
 			    desc_dpl(target));
+	if (target & DESC_TYPE_CONFORMING)
+		guest_fatal(v, "vector %u: handler in a conforming code segment: "
+			    "conforming code is not run by direct execution",
+			    ev->vector);
 	ss = (uint16_t)tf->ss;
 	esp = (uint32_t)tf->rsp;
 	if (guest_cpl(v) == 3 && tss_ring0_stack(v, &ss, &esp, why))
@@ -213,7 +217,7 @@ static int try_deliver(struct vcpu *v, const struct guest_event *ev,
 	frame[n++] = virtual_eflags(v);
 	if (from_user) {
 		frame[n++] = (uint32_t)tf->rsp;
-		frame[n++] = (uint16_t)tf->ss;
+		frame[n++] = virtual_ss(v);
 		/* The handler inherits the user's IF, not the real one. */
 		tf->rflags = (tf->rflags & ~(uint64_t)FL_IF) |
 			     (v->user_if ? FL_IF : 0);

@@ -66,7 +66,7 @@ static uint16_t segment_selector(const struct vcpu *v, x86_reg r)
 
 	switch (r) {
 	case X86_REG_CS: return virtual_cs(v);
-	case X86_REG_SS: return (uint16_t)v->tf->ss;
+	case X86_REG_SS: return virtual_ss(v);
 	case X86_REG_ES: __asm__("mov %%es, %0" : "=r"(sel)); return sel;
 	case X86_REG_FS: __asm__("mov %%fs, %0" : "=r"(sel)); return sel;
 	case X86_REG_GS: __asm__("mov %%gs, %0" : "=r"(sel)); return sel;

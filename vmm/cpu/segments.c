@@ -330,6 +330,13 @@ uint16_t virtual_cs(const struct vcpu *v)
 	return SEL_RPL(cs) == 1 ? (uint16_t)(cs & ~3u) : cs;
 }
 
+uint16_t virtual_ss(const struct vcpu *v)
+{
+	uint16_t ss = (uint16_t)v->tf->ss;
+
+	return !SEL_TI(ss) && SEL_INDEX(ss) == SLOT_STALE_SS ? v->stale_ss : ss;
+}
+
 /* ---- re-sync: whole tables -------------------------------------------- */
 
 /*
@@ -420,7 +427,7 @@ static unsigned gdt_slots(const struct vcpu *v)
  * nothing if !PRESENT) and watch them instead of the ones watched so far.
  * True if any frame changed: the table's contents may have changed too.
  */
-static bool watch_table(struct vcpu *v, unsigned ti, bool present,
+static bool watch_table(unsigned ti, bool present,
 			uint32_t base, uint32_t limit)
 {
 	struct table_watch *w = &watches[ti], now = { .lin = base & ~0xfffu };
@@ -430,22 +437,15 @@ static bool watch_table(struct vcpu *v, unsigned ti, bool present,
 		uint64_t last = (uint64_t)base + (limit > 0xffff ? 0xffff : limit);
 
 		now.pages = (unsigned)((last >> 12) - (base >> 12) + 1);
-		for (unsigned p = 0; p < now.pages; p++) {
-			uint32_t err;
-
-			now.frame[p] = NO_FRAME;
-			if (!v->mem.translate) {
-				now.frame[p] = now.lin + p * 4096u;
-			} else if (v->mem.translate(v->mem.ctx,
-						    now.lin + p * 4096u,
-						    GM_READ, 0, &now.frame[p],
-						    &err) != GM_OK) {
+		for (unsigned p = 0; p < now.pages; p++)
+			if (!shadow_peek(the_shadow, now.lin + p * 4096u,
+					 &now.frame[p]))
 				now.frame[p] = NO_FRAME;
-			}
-		}
 	}
-	changed = now.pages != w->pages || now.lin != w->lin ||
-		  memcmp(now.frame, w->frame, now.pages * sizeof(now.frame[0]));
+	changed = now.pages != w->pages ||
+		  (now.pages && (now.lin != w->lin ||
+				 memcmp(now.frame, w->frame,
+					now.pages * sizeof(now.frame[0]))));
 	if (!changed)
 		return false;
 	for (unsigned p = 0; p < w->pages; p++)
@@ -460,7 +460,7 @@ static bool watch_table(struct vcpu *v, unsigned ti, bool present,
 
 static void watch_gdt(struct vcpu *v)
 {
-	watch_table(v, 0, true, v->gdtr.base, v->gdtr.limit);
+	watch_table(0, true, v->gdtr.base, v->gdtr.limit);
 }
 
 /* Is there an LDT to trace?  (Not the reset state's: see reset_ldt.) */
@@ -471,7 +471,7 @@ static bool ldt_traced(const struct vcpu *v)
 
 static void watch_ldt(struct vcpu *v)
 {
-	watch_table(v, 1, ldt_traced(v), v->ldtr.base, v->ldtr.limit);
+	watch_table(1, ldt_traced(v), v->ldtr.base, v->ldtr.limit);
 }
 
 /*T:145 Descriptor traces.  Under DESC_TRACE the guest's writes to the
@@ -536,7 +536,7 @@ void segments_guest_wrote(struct vcpu *v, uint64_t gpa, size_t len)
 		} else if (touched && desc_policy == DESC_HYBRID &&
 			   ++idle_writes[ti] >= DESC_IDLE_WRITES) {
 			trace_dropped[ti] = true;
-			watch_table(v, ti, false, 0, 0);
+			watch_table(ti, false, 0, 0);
 			log_printf("segments: %s trace dropped after %u writes "
 				   "that changed no descriptor\n",
 				   ti ? "LDT" : "GDT", DESC_IDLE_WRITES);
@@ -555,9 +555,9 @@ void segments_paging_changed(struct vcpu *v)
 {
 	if (desc_policy == DESC_SYNC)
 		return;
-	if (watch_table(v, 0, true, v->gdtr.base, v->gdtr.limit))
+	if (watch_table(0, true, v->gdtr.base, v->gdtr.limit))
 		sync_table(v, 0, gdt_slots(v));
-	if (watch_table(v, 1, ldt_traced(v), v->ldtr.base, v->ldtr.limit) &&
+	if (watch_table(1, ldt_traced(v), v->ldtr.base, v->ldtr.limit) &&
 	    !v->ldtr.reset)
 		sync_table(v, 1, ldt_slots(v));
 }

@@ -102,6 +102,10 @@ void segments_stop_tracing(struct vcpu *v);
 /* The CS selector the guest believes it has loaded (RPL as the guest sees it). */
 uint16_t virtual_cs(const struct vcpu *v);
 
+/* The SS selector the guest has loaded (its own while SS is parked; the
+ * RPL is the real one: a guest kernel's SS reads RPL 1). */
+uint16_t virtual_ss(const struct vcpu *v);
+
 /* Base address of the segment SEL names in the real GDT (0 for null). */
 uint32_t seg_base(const struct vcpu *v, uint16_t sel);
 

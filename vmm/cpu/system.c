@@ -45,7 +45,6 @@
 #include "operands.h"
 #include "segments.h"
 
-#define DR6_FIXED   0xffff0ff0u
 #define DR7_FIXED   0x00000400u
 
 /* CR4 bits of the real CPU that follow the guest's ... */
@@ -215,6 +214,8 @@ static void set_cr0(struct vcpu *v, uint32_t val)
  */
 static bool set_cr4(struct vcpu *v, uint32_t val)
 {
+	bool translation_changed = (v->cr4 ^ val) & (CR4_PSE | CR4_PGE);
+
 	if (val & ~model.cr4_offered) {
 		reflect_gp0(v);
 		return false;
@@ -228,6 +229,8 @@ static bool set_cr4(struct vcpu *v, uint32_t val)
 	if (shadow_on_cr4_write(the_shadow, val))
 		guest_fatal(v, "CR4 0x%08x turns on PAE paging, which the "
 			    "shadow MMU does not implement yet", val);
+	if (translation_changed)                /* 4 MiB pages came or went */
+		segments_paging_changed(v);
 	return true;
 }
 

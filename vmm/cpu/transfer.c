@@ -110,14 +110,20 @@ static bool user_return_ok(struct vcpu *v, uint16_t cs, uint16_t ss)
 /*
  * The frame SAVED was replaced by a return target; keep it only if the
  * real CPU can load its CS and SS, else put SAVED back and raise #GP with
- * the selector, as the CPU's own checks on the target would.
+ * the selector, as the CPU's own checks on the target would.  A return
+ * that goes through has completed its instruction: a single-step trap
+ * comes after it (exit.c, debug_traps).  Its pops hit no data breakpoint:
+ * QEMU 7.2, the reference, raises none for them (the debugregs guest).
  */
 static void commit_return(struct vcpu *v, const struct trap_frame *saved)
 {
 	uint16_t bad;
 
-	if (segments_resumable(v, &bad))
+	if (segments_resumable(v, &bad)) {
+		v->exit.stepped = true;
+		v->exit.db_hits = 0;
 		return;
+	}
 	*v->tf = *saved;
 	reflect_exception(v, EXC_GP, true, bad & ~3u);
 }
