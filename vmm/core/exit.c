@@ -81,7 +81,7 @@ _Noreturn void guest_fatal(struct vcpu *v, const char *fmt, ...)
  * descriptor cannot be read at all (its page is not mapped), the guest
  * gets the #PF its CPU raises when it reads the descriptor.
  */
-static bool retry_after_gdt_refresh(struct vcpu *v)
+static bool retry_after_descriptor_refresh(struct vcpu *v)
 {
 	uint32_t err = (uint32_t)v->tf->error;
 
@@ -104,7 +104,7 @@ static void exit_gp(struct vcpu *v)
 			    "fetched or decoded%s%s",
 			    (unsigned long long)v->tf->error,
 			    d.why ? ": " : "", d.why ? d.why : "");
-	if (emulate_gp(v, &d) == EMU_NOT_MINE && !retry_after_gdt_refresh(v))
+	if (emulate_gp(v, &d) == EMU_NOT_MINE && !retry_after_descriptor_refresh(v))
 		reflect_exception(v, EXC_GP, true, (uint32_t)v->tf->error);
 }
 
@@ -136,7 +136,7 @@ static void exit_np(struct vcpu *v)
 			return;
 		}
 	}
-	if (retry_after_gdt_refresh(v))
+	if (retry_after_descriptor_refresh(v))
 		return;
 	reflect_exception(v, EXC_NP, true, (uint32_t)v->tf->error);
 }

@@ -122,9 +122,8 @@ static enum gmem_status door_translate(void *ctx, gva_t gva,
 /* gmem's writes into guest RAM: the shadow must see each one. */
 static void door_write_ram(void *ctx, gpa_t gpa, const void *bytes, size_t len)
 {
-	(void)ctx;
 	shadow_emulated_write(the_shadow, gpa, bytes, (unsigned)len);
-	segments_guest_wrote(&the_vcpu, gpa, len);
+	segments_guest_wrote(ctx, gpa, len);        /* ctx: the vcpu */
 }
 
 /* An access of LEN bytes the bus takes whole: 1, 2, 4 or 8. */

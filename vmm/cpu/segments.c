@@ -8,8 +8,9 @@
  * descriptor policy, segments.h):
  *
  *  - re-sync points (DESC_SYNC): the whole table at `lgdt` and `lldt`, one
- *    slot where the monitor sees a segment load: `ltr` and `mov ss` (they
- *    trap), and any segment load that faults on its selector (a descriptor
+ *    slot where the monitor sees a segment load: `mov ss` (it traps; `ltr`
+ *    reads the guest's descriptor itself), and any segment load that faults
+ *    on its selector (a descriptor
  *    the guest has written since, over an absent slot, is picked up and the
  *    load retried).  A guest that rewrites a *valid* descriptor in place and
  *    reloads DS/ES/FS/GS without a new `lgdt` still gets the old one.
@@ -19,8 +20,8 @@
  *    the paging-off one too); each write is emulated and the slots it
  *    touched are re-synced.  The frames are those the tables' linear
  *    addresses map to; they are looked up again whenever guest paging
- *    changes (a CR3 load, CR0.PG), and a table whose frames moved is
- *    re-synced whole.
+ *    changes (a CR3 load, CR0.PG, CR4.PSE/PGE, an invlpg of a table page),
+ *    and a table whose frames moved is re-synced whole.
  *
  * Loaded segments outlive their descriptors.  A CPU caches the descriptor of
  * every segment register when it is loaded, so a kernel may `lgdt` a table
@@ -41,7 +42,8 @@
  * - and its conforming code segments, which an iret with RPL 3 enters at
  * CPL 3 too - not present: the return to user mode raises #NP(selector)
  * with the frame still on the guest stack, and the monitor completes the
- * `iret` itself.  Every way back from CPL 3 is an exit, after which they
+ * `iret` to user code itself (one into conforming code stops the guest:
+ * it is not run).  Every way back from CPL 3 is an exit, after which they
  * are hidden again.  DPL-1 and DPL-2 code is hidden the same way, because
  * the real CPU cannot tell the guest's ring 1 from its kernel's (see
  * must_hide).  A kernel that loads such a selector into a data segment
@@ -64,7 +66,8 @@ uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
 uint64_t real_ldt[LDT_SLOTS] __attribute__((aligned(4096)));
 
 /* Real slots (as selectors, RPL 0) hiding code the kernel must not enter
- * by itself: present user code and conforming code, GDT or LDT.  Room for
+ * by itself: present user, conforming and DPL-1/2 code (must_hide), GDT or
+ * LDT.  Room for
  * every mirrored slot: a guest may fill its LDT with user code (each slot
  * is listed at most once, see shadow_slot's callers). */
 #define MAX_HIDDEN (GDT_GUEST_SLOTS + LDT_SLOTS)
@@ -167,7 +170,8 @@ static bool is_null(uint16_t sel)
 	return (sel & ~3u) == 0;
 }
 
-/* Base and limit of the guest table SEL indexes; false for a null LDT. */
+/* Base and limit of guest table TI (0 the GDT, 1 the LDT); false when the
+ * LDTR holds no table. */
 static bool guest_table(const struct vcpu *v, unsigned ti, uint32_t *base,
 			uint32_t *limit)
 {
@@ -339,10 +343,6 @@ uint16_t virtual_ss(const struct vcpu *v)
 
 /* ---- re-sync: whole tables -------------------------------------------- */
 
-/*
- * Mirror the first N descriptors of guest table TI into its real table,
- * parking a loaded CS or SS first.
- */
 /* Park the loaded CS and SS if they come from table TI. */
 static void park_loaded_segments(struct vcpu *v, unsigned ti)
 {
@@ -350,6 +350,10 @@ static void park_loaded_segments(struct vcpu *v, unsigned ti)
 	park_loaded_segment(&v->tf->ss, ti, SLOT_STALE_SS, &v->stale_ss);
 }
 
+/*
+ * Mirror the first N descriptors of guest table TI into its real table,
+ * parking a loaded CS or SS first.
+ */
 static void sync_table(struct vcpu *v, unsigned ti, unsigned n)
 {
 	uint64_t *real = ti ? real_ldt : real_gdt;
@@ -474,7 +478,7 @@ static void watch_ldt(struct vcpu *v)
 	watch_table(1, ldt_traced(v), v->ldtr.base, v->ldtr.limit);
 }
 
-/*T:145 Descriptor traces.  Under DESC_TRACE the guest's writes to the
+/*T:145 Descriptor traces.  While a table is traced the guest's writes to the
  * frames under its GDT and LDT fault (the shadow MMU keeps them read-only)
  * and are emulated like writes to page tables; the bytes then come here,
  * and every descriptor they touched is read again into the real table -
@@ -821,8 +825,8 @@ static bool read_loaded_selector(struct vcpu *v, const struct decoded *d,
 
 /*
  * The guest kernel loaded a data segment register with a selector whose
- * real slot is hidden (user or conforming code: readable code may be loaded
- * into DS..GS at CPL 0) and the CPU raised #NP(selector).  Natively the load
+ * real slot is hidden (user, conforming or DPL-1/2 code: readable code may
+ * be loaded into DS..GS at CPL 0) and the CPU raised #NP(selector).  Natively the load
  * succeeds: every other check came before the present bit.  So the monitor
  * makes the slot present, performs the same load (at CPL 0, where the
  * privilege checks pass as they do for the guest), and hides the slot

@@ -7,7 +7,8 @@
  *
  *   slot 0 .. 8183   guest entries (sanitized, see descriptor.h)
  *   slot 8184-8185   the real LDT (16 bytes)  selector 0xffc0
- *   slot 8186, 8187  the guest's CS and SS as loaded before its last lgdt
+ *   slot 8186, 8187  the guest's CS and SS as loaded before a re-sync
+ *                    changed their descriptors (parked, segments.c)
  *   slot 8188        monitor 64-bit code      selector 0xffe0
  *   slot 8189        monitor data             selector 0xffe8
  *   slot 8190-8191   monitor TSS (16 bytes)   selector 0xfff0
@@ -88,7 +89,8 @@ void segments_page_remapped(struct vcpu *v, uint32_t lin);
 
 /*
  * LEN bytes at guest-physical GPA were written through the guest-memory
- * door.  Under DESC_TRACE, re-sync the descriptors they touched.
+ * door.  While a table is traced (DESC_TRACE, DESC_HYBRID until it gives
+ * the trace up), re-sync the descriptors they touched.
  */
 void segments_guest_wrote(struct vcpu *v, uint64_t gpa, size_t len);
 
@@ -122,9 +124,10 @@ int segments_load_tr(struct vcpu *v, uint16_t sel);
 int segments_load_ss(struct vcpu *v, uint16_t sel);
 
 /*
- * Make the guest's DPL-3 code descriptors present exactly when the guest is
- * about to run at CPL 3 (see the top of segments.c).  Called before every
- * return to the guest.
+ * Before every return to the guest: make the hidden code descriptors
+ * (user, conforming, DPL-1/2) present exactly when the guest is about to
+ * run at CPL 3 (see the top of segments.c), and empty a parking slot the
+ * guest no longer has loaded.
  */
 void segments_prepare_return(struct vcpu *v);
 

@@ -308,7 +308,6 @@ static int dr_number(x86_reg r)
 	return -1;
 }
 
-
 /*
  * The real DR0-DR3 and DR7 after the guest wrote its own: the CPU watches
  * its instruction and data breakpoints (the monitor never touches guest

@@ -70,7 +70,9 @@ struct vcpu {
 	uint32_t shadow_eip;            /* ... the one at this EIP */
 	bool irq_window_step;           /* TF set by the monitor (vintr.c) */
 	bool tf_before_step;            /* ... and the guest's own TF then */
-	bool user_code_present;         /* DPL-3 code descriptors present */
+	bool user_code_present;         /* the hidden code descriptors (user,
+					   conforming, DPL-1/2) are present:
+					   the guest runs at CPL 3 */
 
 	struct guest_mem mem;       /* guest RAM and its translation */
 	struct exit_info exit;
