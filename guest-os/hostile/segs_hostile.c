@@ -273,6 +273,28 @@ static void gdt_top(void)
 }
 
 /*
+ * Between an lgdt that changes the descriptor under CS and the far jump
+ * that reloads CS, the monitor keeps the old descriptor loadable in a
+ * parking slot of the real GDT (segments.c): a load of its selector
+ * (0xffd0) succeeds there, where natively it is beyond the GDT's limit.
+ * A documented difference (docs/deprivileging.md).
+ */
+static void park_window(void)
+{
+    static struct segdesc other[8] __attribute__((aligned(8)));
+
+    setup_gdt(8);
+    for (unsigned i = 0; i < 8; i++)
+        other[i] = gdt[i];
+    other[1].limit_hi_flags = 0x4f;         /* CS: byte granular now */
+    lgdt(other, 8);
+    try_ds(0xffd0);
+    lgdt(gdt, 8);
+    asm volatile("ljmp $0x08, $1f\n1:" ::: "memory");
+    try_ds(0xffd0);
+}
+
+/*
  * The GDT's page remapped: linear GDT_LIN maps frame gdt_a, then frame
  * gdt_b, by a new PTE and invlpg.  Segment loads read the table through
  * the page tables of the moment, so FS then comes from gdt_b.
@@ -444,6 +466,7 @@ static const struct hostile_case cases[] = {
     { "gdt-top", gdt_top }, { "gdt-remap", gdt_remap },
     { "gdt-unmapped", gdt_unmapped }, { "ldt-demand", ldt_demand },
     { "ring1-jmp", ring1_jmp }, { "ring1-iret", ring1_iret },
+    { "park-window", park_window },
 };
 
 void kmain(uint32_t magic, struct multiboot_info *mbi)

@@ -33,3 +33,13 @@ add_test(NAME hostile.segs_ring1-iret_stops_with_report
                  "iret to ring 1")
 set_tests_properties(hostile.segs_ring1-iret_stops_with_report
                      PROPERTIES LABELS hostile TIMEOUT 120)
+
+# The parking slot of a CS whose descriptor an lgdt changed stays loadable
+# until the far jump that reloads CS (segments.c): a documented difference.
+add_test(NAME hostile.segs_park-window_native_equals_monitor
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/native_vs_monitor.sh
+                 ${VMM_OUT}/vmm ${VMM_GUEST_OUT}/segs_hostile.elf 0
+                 park-window "lgdt")
+set_tests_properties(hostile.segs_park-window_native_equals_monitor
+  PROPERTIES LABELS hostile TIMEOUT 300
+  ENVIRONMENT "EXPECTED_DIFF=${CMAKE_CURRENT_LIST_DIR}/segs_hostile_park_window.diff")
