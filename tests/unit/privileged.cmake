@@ -22,6 +22,7 @@ add_executable(privileged_test
   ${CMAKE_SOURCE_DIR}/vmm/cpu/transfer.c
   ${CMAKE_SOURCE_DIR}/vmm/cpu/interrupts.c
   ${CMAKE_SOURCE_DIR}/vmm/cpu/segments.c
+  ${CMAKE_SOURCE_DIR}/vmm/cpu/desc_trace.c
   ${CMAKE_SOURCE_DIR}/vmm/cpu/descriptor.c
   ${CMAKE_SOURCE_DIR}/vmm/cpu/operands.c
   ${CMAKE_SOURCE_DIR}/vmm/cpu/debugreg.c

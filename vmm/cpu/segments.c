@@ -14,14 +14,9 @@
  *    the guest has written since, over an absent slot, is picked up and the
  *    load retried).  A guest that rewrites a *valid* descriptor in place and
  *    reloads DS/ES/FS/GS without a new `lgdt` still gets the old one.
- *  - traces (DESC_TRACE, and DESC_HYBRID until it gives a table's trace up,
- *    see segments_guest_wrote): the same, and the guest frames holding the two
- *    tables are watched by the shadow MMU (write-protected in every shadow,
- *    the paging-off one too); each write is emulated and the slots it
- *    touched are re-synced.  The frames are those the tables' linear
- *    addresses map to; they are looked up again whenever guest paging
- *    changes (a CR3 load, CR0.PG, CR4.PSE/PGE, an invlpg of a table page),
- *    and a table whose frames moved is re-synced whole.
+ *  - traces (DESC_TRACE, and DESC_HYBRID until it gives a table's trace
+ *    up): the same, and each write to the frames under the tables re-reads
+ *    the descriptors it touched (desc_trace.c).
  *
  * Loaded segments outlive their descriptors.  A CPU caches the descriptor of
  * every segment register when it is loaded, so a kernel may `lgdt` a table
@@ -61,6 +56,7 @@
 #include "interrupts.h"
 #include "decode.h"
 #include "operands.h"
+#include "segments_internal.h"
 
 uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
 uint64_t real_ldt[LDT_SLOTS] __attribute__((aligned(4096)));
@@ -78,33 +74,6 @@ static unsigned n_hidden;
 static unsigned mirrored[2];
 /* Entries the real LDTR covers now (0: the null LDT). */
 static unsigned real_ldt_slots;
-
-static enum desc_policy desc_policy = DESC_HYBRID;
-
-/*
- * DESC_HYBRID: watched writes in a row to a table's frames that changed no
- * code or data descriptor (other data sharing the page, a TSS descriptor
- * that ltr will read anyway), and whether the table's trace was dropped
- * for that reason (until its next lgdt or lldt).
- */
-#define DESC_IDLE_WRITES 64
-static unsigned idle_writes[2];
-static bool trace_dropped[2];
-
-/*
- * The guest frames under a descriptor table, while DESC_TRACE watches them:
- * page P of the table (linear LIN + P * 4 KiB) is guest-physical FRAME[P],
- * or NO_FRAME where the guest's tables map nothing.  A table of 64 KiB not
- * aligned to a page spans 17 pages.
- */
-#define WATCH_PAGES 17
-#define NO_FRAME    (~0ull)
-struct table_watch {
-	uint32_t lin;
-	unsigned pages;
-	uint64_t frame[WATCH_PAGES];
-};
-static struct table_watch watches[2];   /* [0] the GDT, [1] the LDT */
 
 /*
  * The QEMU 7.2 GDT its multiboot loader leaves behind, in its option ROM at
@@ -170,10 +139,8 @@ static bool is_null(uint16_t sel)
 	return (sel & ~3u) == 0;
 }
 
-/* Base and limit of guest table TI (0 the GDT, 1 the LDT); false when the
- * LDTR holds no table. */
-static bool guest_table(const struct vcpu *v, unsigned ti, uint32_t *base,
-			uint32_t *limit)
+bool segments_guest_table(const struct vcpu *v, unsigned ti, uint32_t *base,
+			  uint32_t *limit)
 {
 	if (!ti) {
 		*base = v->gdtr.base;
@@ -192,7 +159,7 @@ int guest_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
 	uint32_t base, limit, off = SEL_INDEX(sel) * 8u;
 	struct gmem_fault f;
 
-	if (!guest_table(v, SEL_TI(sel), &base, &limit) || off + 7 > limit)
+	if (!segments_guest_table(v, SEL_TI(sel), &base, &limit) || off + 7 > limit)
 		return -1;
 	if (gmem_read(&v->mem, base + off, desc, 8, 0, &f) != GM_OK)
 		return -1;
@@ -350,11 +317,7 @@ static void park_loaded_segments(struct vcpu *v, unsigned ti)
 	park_loaded_segment(&v->tf->ss, ti, SLOT_STALE_SS, &v->stale_ss);
 }
 
-/*
- * Mirror the first N descriptors of guest table TI into its real table,
- * parking a loaded CS or SS first.
- */
-static void sync_table(struct vcpu *v, unsigned ti, unsigned n)
+void segments_sync_table(struct vcpu *v, unsigned ti, unsigned n)
 {
 	uint64_t *real = ti ? real_ldt : real_gdt;
 	unsigned clear = mirrored[ti] > n ? mirrored[ti] : n;
@@ -389,7 +352,7 @@ static void load_real_ldt(unsigned n, uint32_t limit)
 }
 
 /* Slots of the guest LDT (whole descriptors inside its limit, at most 8192). */
-static unsigned ldt_slots(const struct vcpu *v)
+unsigned segments_ldt_slots(const struct vcpu *v)
 {
 	uint64_t n = ((uint64_t)v->ldtr.limit + 1) / 8;
 
@@ -400,7 +363,7 @@ static unsigned ldt_slots(const struct vcpu *v)
 
 static void sync_ldt_table(struct vcpu *v)
 {
-	unsigned n = ldt_slots(v);
+	unsigned n = segments_ldt_slots(v);
 
 	/* A CS or SS loaded from the old LDT is parked while real_ldt_slots
 	 * still covers it: an LDT shorter than its index (or lldt 0) would
@@ -408,10 +371,10 @@ static void sync_ldt_table(struct vcpu *v)
 	park_loaded_segments(v, 1);
 	/* Then the real LDTR: unparking compares against the new size. */
 	load_real_ldt(n, v->ldtr.limit);
-	sync_table(v, 1, n);
+	segments_sync_table(v, 1, n);
 }
 
-static unsigned gdt_slots(const struct vcpu *v)
+unsigned segments_gdt_slots(const struct vcpu *v)
 {
 	unsigned n = (v->gdtr.limit + 1u) / 8u;
 
@@ -424,199 +387,6 @@ static unsigned gdt_slots(const struct vcpu *v)
 	return n;
 }
 
-/* ---- traces ----------------------------------------------------------- */
-
-/*
- * Look up the frames under table TI (linear BASE, LIMIT bytes - 1, or
- * nothing if !PRESENT) and watch them instead of the ones watched so far.
- * True if any frame changed: the table's contents may have changed too.
- */
-static bool watch_table(unsigned ti, bool present,
-			uint32_t base, uint32_t limit)
-{
-	struct table_watch *w = &watches[ti], now = { .lin = base & ~0xfffu };
-	bool changed;
-
-	if (present && desc_policy != DESC_SYNC && !trace_dropped[ti]) {
-		uint64_t last = (uint64_t)base + (limit > 0xffff ? 0xffff : limit);
-
-		now.pages = (unsigned)((last >> 12) - (base >> 12) + 1);
-		for (unsigned p = 0; p < now.pages; p++)
-			if (!shadow_peek(the_shadow, now.lin + p * 4096u,
-					 &now.frame[p]))
-				now.frame[p] = NO_FRAME;
-	}
-	changed = now.pages != w->pages ||
-		  (now.pages && (now.lin != w->lin ||
-				 memcmp(now.frame, w->frame,
-					now.pages * sizeof(now.frame[0]))));
-	if (!changed)
-		return false;
-	for (unsigned p = 0; p < w->pages; p++)
-		if (w->frame[p] != NO_FRAME)
-			shadow_unwatch_frame(the_shadow, (gpa_t)w->frame[p]);
-	for (unsigned p = 0; p < now.pages; p++)
-		if (now.frame[p] != NO_FRAME)
-			shadow_watch_frame(the_shadow, (gpa_t)now.frame[p]);
-	*w = now;
-	return true;
-}
-
-static void watch_gdt(struct vcpu *v)
-{
-	watch_table(0, true, v->gdtr.base, v->gdtr.limit);
-}
-
-/* Is there an LDT to trace?  (Not the reset state's: see reset_ldt.) */
-static bool ldt_traced(const struct vcpu *v)
-{
-	return ldt_slots(v) != 0 && !v->ldtr.reset;
-}
-
-static void watch_ldt(struct vcpu *v)
-{
-	watch_table(1, ldt_traced(v), v->ldtr.base, v->ldtr.limit);
-}
-
-/*T:145 Descriptor traces.  While a table is traced the guest's writes to the
- * frames under its GDT and LDT fault (the shadow MMU keeps them read-only)
- * and are emulated like writes to page tables; the bytes then come here,
- * and every descriptor they touched is read again into the real table -
- * with the same sanitizing, hiding and parking as at lgdt.  Writes to the
- * rest of such a frame (a kernel's GDT often shares its page with other
- * data) cost an exit and change nothing: the price of exactness, measured
- * in docs/deprivileging.md.  Returns whether the write fell on the
- * table's frames (*TOUCHED) and changed a real descriptor. */
-static bool refresh_written(struct vcpu *v, unsigned ti, uint64_t gpa,
-			    size_t len, bool *touched)
-{
-	const struct table_watch *w = &watches[ti];
-	uint32_t base, limit;
-	bool changed = false;
-
-	*touched = false;
-	if (!guest_table(v, ti, &base, &limit))
-		return false;
-	for (unsigned p = 0; p < w->pages; p++) {
-		uint64_t frame = w->frame[p], from, to;
-		uint32_t lin_from, lin_to;
-
-		if (frame == NO_FRAME || gpa + len <= frame ||
-		    gpa >= frame + 4096)
-			continue;
-		*touched = true;
-		from = gpa > frame ? gpa : frame;
-		to = gpa + len < frame + 4096 ? gpa + len : frame + 4096;
-		lin_from = w->lin + p * 4096u + (uint32_t)(from - frame);
-		lin_to = w->lin + p * 4096u + (uint32_t)(to - frame);
-		if (lin_to <= base)
-			continue;
-		lin_from = lin_from < base ? base : lin_from;
-		for (uint32_t i = (lin_from - base) / 8;
-		     i <= (lin_to - 1 - base) / 8 && i * 8u + 7 <= limit; i++)
-			changed |= segments_refresh_slot(v,
-						(uint16_t)(i * 8 | ti << 2));
-	}
-	return changed;
-}
-
-/*T:146 Hybrid descriptor traces.  Only a code or data descriptor that
- * changes under the guest and is reloaded without a fault needs a trace;
- * a TSS descriptor is read by ltr, and the rest of the page is not the
- * table at all.  So under DESC_HYBRID a table whose frames take
- * DESC_IDLE_WRITES writes in a row that change no real descriptor stops
- * being traced until its next lgdt or lldt: a kernel that keeps hot data
- * next to its GDT (xv6's struct cpu) then pays for 64 exits, not for
- * every lock it takes. */
-void segments_guest_wrote(struct vcpu *v, uint64_t gpa, size_t len)
-{
-	if (desc_policy == DESC_SYNC)
-		return;
-	for (unsigned ti = 0; ti < 2; ti++) {
-		bool touched;
-
-		if (refresh_written(v, ti, gpa, len, &touched)) {
-			idle_writes[ti] = 0;
-		} else if (touched && desc_policy == DESC_HYBRID &&
-			   ++idle_writes[ti] >= DESC_IDLE_WRITES) {
-			trace_dropped[ti] = true;
-			watch_table(ti, false, 0, 0);
-			log_printf("segments: %s trace dropped after %u writes "
-				   "that changed no descriptor\n",
-				   ti ? "LDT" : "GDT", DESC_IDLE_WRITES);
-		}
-	}
-}
-
-/* A new table (lgdt, lldt): traced again, from a clean count. */
-static void rearm_trace(unsigned ti)
-{
-	trace_dropped[ti] = false;
-	idle_writes[ti] = 0;
-}
-
-void segments_paging_changed(struct vcpu *v)
-{
-	if (desc_policy == DESC_SYNC)
-		return;
-	if (watch_table(0, true, v->gdtr.base, v->gdtr.limit))
-		sync_table(v, 0, gdt_slots(v));
-	if (watch_table(1, ldt_traced(v), v->ldtr.base, v->ldtr.limit) &&
-	    !v->ldtr.reset)
-		sync_table(v, 1, ldt_slots(v));
-}
-
-void segments_page_remapped(struct vcpu *v, uint32_t lin)
-{
-	for (unsigned ti = 0; ti < 2; ti++) {
-		const struct table_watch *w = &watches[ti];
-
-		/* unsigned: a table that wraps at 4 GiB wraps here too */
-		if ((uint32_t)((lin & ~0xfffu) - w->lin) / 4096u < w->pages) {
-			segments_paging_changed(v);
-			return;
-		}
-	}
-}
-
-void segments_stop_tracing(struct vcpu *v)
-{
-	log_printf("segments: a write to a descriptor table could not be "
-		   "emulated; descriptor policy now sync\n");
-	segments_set_policy(v, DESC_SYNC);
-}
-
-void segments_set_policy(struct vcpu *v, enum desc_policy policy)
-{
-	desc_policy = policy;
-	watch_gdt(v);
-	watch_ldt(v);
-}
-
-enum desc_policy segments_policy(void)
-{
-	return desc_policy;
-}
-
-const char *desc_policy_name(enum desc_policy policy)
-{
-	return policy == DESC_TRACE ? "trace" :
-	       policy == DESC_HYBRID ? "hybrid" : "sync";
-}
-
-int desc_policy_from_name(const char *name, enum desc_policy *policy)
-{
-	if (!strcmp(name, "trace"))
-		*policy = DESC_TRACE;
-	else if (!strcmp(name, "sync"))
-		*policy = DESC_SYNC;
-	else if (!strcmp(name, "hybrid"))
-		*policy = DESC_HYBRID;
-	else
-		return -1;
-	return 0;
-}
-
 /* ---- lgdt, lldt, and one slot at a time -------------------------------- */
 
 /*T:140 lgdt.  The real GDT is the guest's, sanitized (descriptor.c):
@@ -626,9 +396,8 @@ int desc_policy_from_name(const char *name, enum desc_policy *policy)
  * Traced, the new table's frames are watched from now on. */
 void segments_sync_gdt(struct vcpu *v)
 {
-	rearm_trace(0);
-	sync_table(v, 0, gdt_slots(v));
-	watch_gdt(v);
+	segments_sync_table(v, 0, segments_gdt_slots(v));
+	desc_trace_new_table(v, 0);
 }
 
 /* Deliver fault VECTOR with selector error code SEL; return -1. */
@@ -669,9 +438,8 @@ int segments_load_ldt(struct vcpu *v, uint16_t sel)
 		v->ldtr.valid = true;
 	}
 	v->ldtr.reset = false;
-	rearm_trace(1);
 	sync_ldt_table(v);
-	watch_ldt(v);
+	desc_trace_new_table(v, 1);
 	return 0;
 }
 
@@ -680,7 +448,7 @@ bool segments_refresh_slot(struct vcpu *v, uint16_t sel)
 	uint64_t *slot = real_slot(sel), d;
 	uint32_t base, limit;
 
-	if (is_null(sel) || !slot || !guest_table(v, SEL_TI(sel), &base, &limit) ||
+	if (is_null(sel) || !slot || !segments_guest_table(v, SEL_TI(sel), &base, &limit) ||
 	    SEL_INDEX(sel) * 8u + 7 > limit)
 		return false;
 	forget_hidden(sel);
@@ -703,7 +471,7 @@ bool segments_descriptor_page_fault(struct vcpu *v, uint16_t sel)
 	struct gmem_fault f;
 	uint64_t d;
 
-	if (is_null(sel) || !guest_table(v, SEL_TI(sel), &base, &limit) ||
+	if (is_null(sel) || !segments_guest_table(v, SEL_TI(sel), &base, &limit) ||
 	    off + 7 > limit ||
 	    gmem_read(&v->mem, base + off, &d, 8, 0, &f) != GM_PAGE_FAULT)
 		return false;
