@@ -70,8 +70,9 @@ static bool watch_table(unsigned ti, bool present,
 		now.pages = (unsigned)((last >> 12) - (base >> 12) + 1);
 		for (unsigned p = 0; p < now.pages; p++)
 			if (!shadow_peek(the_shadow, now.lin + p * 4096u,
-					 &now.frame[p]))
-				now.frame[p] = NO_FRAME;
+					 &now.frame[p]) || now.frame[p] >> 32)
+				now.frame[p] = NO_FRAME;  /* unmapped, or no RAM
+							     (a PSE-36 page) */
 	}
 	changed = now.pages != w->pages ||
 		  (now.pages && (now.lin != w->lin ||
