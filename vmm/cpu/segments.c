@@ -448,7 +448,8 @@ bool segments_refresh_slot(struct vcpu *v, uint16_t sel)
 	uint64_t *slot = real_slot(sel), d;
 	uint32_t base, limit;
 
-	if (is_null(sel) || !slot || !segments_guest_table(v, SEL_TI(sel), &base, &limit) ||
+	if (is_null(sel) || !slot ||
+	    !segments_guest_table(v, SEL_TI(sel), &base, &limit) ||
 	    SEL_INDEX(sel) * 8u + 7 > limit)
 		return false;
 	forget_hidden(sel);
@@ -471,7 +472,8 @@ bool segments_descriptor_page_fault(struct vcpu *v, uint16_t sel)
 	struct gmem_fault f;
 	uint64_t d;
 
-	if (is_null(sel) || !segments_guest_table(v, SEL_TI(sel), &base, &limit) ||
+	if (is_null(sel) ||
+	    !segments_guest_table(v, SEL_TI(sel), &base, &limit) ||
 	    off + 7 > limit ||
 	    gmem_read(&v->mem, base + off, &d, 8, 0, &f) != GM_PAGE_FAULT)
 		return false;
@@ -594,12 +596,13 @@ static bool read_loaded_selector(struct vcpu *v, const struct decoded *d,
 /*
  * The guest kernel loaded a data segment register with a selector whose
  * real slot is hidden (user, conforming or DPL-1/2 code: readable code may
- * be loaded into DS..GS at CPL 0) and the CPU raised #NP(selector).  Natively the load
- * succeeds: every other check came before the present bit.  So the monitor
- * makes the slot present, performs the same load (at CPL 0, where the
- * privilege checks pass as they do for the guest), and hides the slot
- * again; the segment register keeps the descriptor it cached, and the
- * iretq back to ring 1 keeps it too (its DPL is not below 1).  Handles
+ * be loaded into DS..GS at CPL 0) and the CPU raised #NP(selector).
+ * Natively the load succeeds: every other check came before the present
+ * bit.  So the monitor makes the slot present, performs the same load (at
+ * CPL 0, where the privilege checks pass as they do for the guest), and
+ * hides the slot again; the segment register keeps the descriptor it
+ * cached, and the iretq back to ring 1 keeps it too (its DPL is not below
+ * 1).  Handles
  * `mov Sreg, r/m16`, `pop Sreg` and lds/les/lfs/lgs - every way to load
  * DS..GS - and the rest of what they do (ESP, the offset register); false
  * for anything else.
