@@ -18,6 +18,8 @@
  *   unbacked     reads guest-physical memory beyond RAM.
  *   gdt-unbacked lgdt of a table beyond RAM, then a load from it: a
  *                triple fault.
+ *   rdpmc        rdpmc at CPL 0: #UD on QEMU 7.2, which has no counters
+ *                (compared with native).
  *
  * Those six have no common outcome to print: natively QEMU resets, runs the
  * mode, or hangs; the monitor must stop the guest cleanly, naming what it
@@ -202,6 +204,20 @@ static void gdt_unbacked(void)
     load_flat_gdt();
     asm volatile("lgdt %0" : : "m"(far) : "memory");
     try_ds("ds <- 0x10 from a gdt beyond ram", 0x10);
+}
+
+/* rdpmc at CPL 0 (counter 0), and with ECX naming no counter. */
+static void rdpmc_kernel(void)
+{
+    uint32_t lo = 0, hi = 0;
+
+    gdt_init();
+    hostile_skip = 2;
+    asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0));
+    hostile_report("rdpmc 0");
+    hostile_skip = 2;
+    asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0x1234));
+    hostile_report("rdpmc 0x1234");
 }
 
 static void unbacked(void)
@@ -480,7 +496,7 @@ static const struct hostile_case cases[] = {
     { "real-mode", real_mode }, { "call-gate", call_gate },
     { "cli-hlt", cli_hlt }, { "unbacked", unbacked },
     { "ljmp-tss", ljmp_tss }, { "task-gate", task_gate },
-    { "gdt-unbacked", gdt_unbacked },
+    { "gdt-unbacked", gdt_unbacked }, { "rdpmc", rdpmc_kernel },
     { "iret-nt", iret_nt },
     { "boot", boot_state }, { "iret-null-cs", iret_null_cs },
     { "iret-monitor-cs", iret_monitor_cs }, { "sysexit-bad", sysexit_bad },
