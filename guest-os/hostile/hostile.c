@@ -20,6 +20,7 @@
  *                triple fault.
  *   rdpmc        rdpmc at CPL 0: #UD on QEMU 7.2, which has no counters
  *                (compared with native).
+ *   string-io-a16  rep insb/outsb with 16-bit addressing (compared).
  *
  * Those six have no common outcome to print: natively QEMU resets, runs the
  * mode, or hangs; the monitor must stop the guest cleanly, naming what it
@@ -218,6 +219,28 @@ static void rdpmc_kernel(void)
     hostile_skip = 2;
     asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0x1234));
     hostile_report("rdpmc 0x1234");
+}
+
+/*
+ * ins and outs with 16-bit addressing (a 67 prefix): DI, SI and CX, which
+ * wrap at 64 KiB while the upper halves stay.  Port 0x80 reads 0xff.
+ */
+static void string_io_addr16(void)
+{
+    volatile uint8_t *buf = (volatile uint8_t *)0x7000;
+    uint32_t edi = 0x12347000, esi = 0xabcdfffe, ecx = 0x55550003;
+
+    for (int i = 0; i < 8; i++)
+        buf[i] = (uint8_t)i;
+    asm volatile("cld\n\taddr16 rep insb"
+                 : "+D"(edi), "+c"(ecx) : "d"(0x80) : "memory");
+    kprintf("addr16 rep insb: edi 0x%08x ecx 0x%08x, bytes %02x %02x %02x "
+            "%02x\n", edi, ecx, buf[0], buf[1], buf[2], buf[3]);
+    ecx = 0x55550002;
+    asm volatile("cld\n\taddr16 rep outsb"
+                 : "+S"(esi), "+c"(ecx) : "d"(0x80) : "memory");
+    kprintf("addr16 rep outsb from si 0xfffe: esi 0x%08x ecx 0x%08x\n", esi,
+            ecx);
 }
 
 static void unbacked(void)
@@ -497,6 +520,7 @@ static const struct hostile_case cases[] = {
     { "cli-hlt", cli_hlt }, { "unbacked", unbacked },
     { "ljmp-tss", ljmp_tss }, { "task-gate", task_gate },
     { "gdt-unbacked", gdt_unbacked }, { "rdpmc", rdpmc_kernel },
+    { "string-io-a16", string_io_addr16 },
     { "iret-nt", iret_nt },
     { "boot", boot_state }, { "iret-null-cs", iret_null_cs },
     { "iret-monitor-cs", iret_monitor_cs }, { "sysexit-bad", sysexit_bad },

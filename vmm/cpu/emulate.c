@@ -128,9 +128,24 @@ static enum emulate_result emulate_out(struct vcpu *v, const struct decoded *d)
 }
 
 /*
+ * Move the index or count register at SLOT by DELTA: the whole register,
+ * or under 16-bit addressing (a 67 prefix) only its low word, which wraps
+ * at 64 KiB while the upper half stays (SDM vol. 2, INS/OUTS, REP).
+ */
+static void index_add(uint64_t *slot, int32_t delta, bool addr16)
+{
+	uint32_t r = (uint32_t)*slot;
+
+	*slot = addr16 ? (r & 0xffff0000u) | (uint16_t)(r + (uint32_t)delta)
+		       : (uint32_t)(r + (uint32_t)delta);
+}
+
+/*
  * ins and outs, with or without rep: port DX to ES:EDI, or DS:ESI (or the
  * segment the prefix names) to port DX, element by element, so that a
- * fault part-way leaves ECX, ESI and EDI where the CPU would.
+ * fault part-way leaves ECX, ESI and EDI where the CPU would.  With 16-bit
+ * addressing, DI, SI and CX (capstone names the 16-bit base registers, so
+ * the addresses come out right).
  */
 static enum emulate_result emulate_string_io(struct vcpu *v,
 					     const struct decoded *d)
@@ -144,13 +159,12 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 	int32_t step = (v->tf->rflags & FL_DF) ? -(int32_t)size : (int32_t)size;
 	const cs_x86_op *mem = &d->x86->operands[in ? 0 : 1];
 	uint16_t port = (uint16_t)reg_read(v, X86_REG_DX);
+	bool addr16 = d->x86->prefix[3] == X86_PREFIX_ADDRSIZE;
+	uint32_t count_mask = addr16 ? 0xffffu : 0xffffffffu;
 
 	if (guest_cpl(v) != 0)
 		return reflect_gp0(v);
-	if (d->x86->prefix[3] == X86_PREFIX_ADDRSIZE)
-		guest_fatal(v, "string I/O with 16-bit addressing is not "
-			    "supported yet");
-	while (!rep || (uint32_t)v->tf->rcx != 0) {
+	while (!rep || ((uint32_t)v->tf->rcx & count_mask) != 0) {
 		uint32_t val = 0;
 
 		if (in) {
@@ -162,19 +176,19 @@ static enum emulate_result emulate_string_io(struct vcpu *v,
 			note_io(v, port, size);
 			if (!guest_write(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
-			v->tf->rdi = (uint32_t)(v->tf->rdi + step);
+			index_add(&v->tf->rdi, step, addr16);
 		} else {
 			if (!guest_read(v, mem_operand_address(v, mem), &val, size))
 				return EMU_DONE;
 			bus_port_write(port, size, val);
 			note_io(v, port, size);
-			v->tf->rsi = (uint32_t)(v->tf->rsi + step);
+			index_add(&v->tf->rsi, step, addr16);
 		}
 		if (!rep)
 			break;
-		v->tf->rcx = (uint32_t)(v->tf->rcx - 1);
+		index_add(&v->tf->rcx, -1, addr16);
 		if ((v->exit.guest_tf || v->exit.db_hits) &&
-		    (uint32_t)v->tf->rcx != 0) {
+		    ((uint32_t)v->tf->rcx & count_mask) != 0) {
 			/* A debug trap comes after this iteration, with EIP
 			 * still on the instruction (SDM vol. 3B 17.3.1.2):
 			 * the rest runs when the guest resumes it. */
