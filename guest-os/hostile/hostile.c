@@ -362,6 +362,15 @@ static void lss_rpl0(void)
     far.ss = 0x10;
     asm volatile("lss %0, %%esp" : : "m"(far) : "memory");
     kprintf("lss done\n");
+    {   /* m16:16: SP only, the upper half of ESP stays */
+        static struct { uint16_t sp, ss; } __attribute__((packed)) far16;
+
+        asm volatile("mov %%esp, %0" : "=r"(esp));
+        far16.sp = (uint16_t)esp;
+        far16.ss = 0x10;
+        asm volatile("lssw %0, %%sp" : : "m"(far16) : "memory");
+        kprintf("lssw done\n");
+    }
 }
 
 /* xorps while the guest's CR4.OSFXSR is clear: natively #UD. */

@@ -207,15 +207,17 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 	uint32_t sel;
 
 	if (d->insn->id == X86_INS_LSS) {
-		uint32_t far[2];        /* offset, then the selector */
+		/* m16:32, or m16:16 under the 66 prefix: offset, selector */
+		bool o16 = d->x86->prefix[2] == X86_PREFIX_OPSIZE;
 		uint32_t addr = mem_operand_address(v, &d->x86->operands[1]);
+		uint32_t offset = 0;
+		uint16_t sel;
 
-		if (d->x86->prefix[2] == X86_PREFIX_OPSIZE)
-			return EMU_NOT_MINE;
-		if (!guest_read(v, addr, far, 6))
+		if (!guest_read(v, addr, &offset, o16 ? 2 : 4) ||
+		    !guest_read(v, addr + (o16 ? 2 : 4), &sel, 2))
 			return EMU_DONE;
-		if (segments_load_ss(v, (uint16_t)far[1]) == 0) {
-			reg_write(v, d->x86->operands[0].reg, far[0]);
+		if (segments_load_ss(v, sel) == 0) {
+			reg_write(v, d->x86->operands[0].reg, offset);
 			advance(v, d);
 		}
 		return EMU_DONE;
