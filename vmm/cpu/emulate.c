@@ -211,12 +211,12 @@ static enum emulate_result emulate_load_ss(struct vcpu *v,
 		bool o16 = d->x86->prefix[2] == X86_PREFIX_OPSIZE;
 		uint32_t addr = mem_operand_address(v, &d->x86->operands[1]);
 		uint32_t offset = 0;
-		uint16_t sel;
+		uint16_t far_sel;
 
 		if (!guest_read(v, addr, &offset, o16 ? 2 : 4) ||
-		    !guest_read(v, addr + (o16 ? 2 : 4), &sel, 2))
+		    !guest_read(v, addr + (o16 ? 2 : 4), &far_sel, 2))
 			return EMU_DONE;
-		if (segments_load_ss(v, sel) == 0) {
+		if (segments_load_ss(v, far_sel) == 0) {
 			reg_write(v, d->x86->operands[0].reg, offset);
 			advance(v, d);
 		}
