@@ -16,7 +16,7 @@ static const char *const exception_names[32] = {
 
 static const char *const pf_cause_names[] = {
 	"pf-hidden", "pf-true", "pf-trace", "pf-mmio", "pf-edge", "irq-window",
-	"pf-desc",
+	"pf-desc", "pf-emulate",
 };
 
 const char *exit_cause_name(unsigned cause)

@@ -31,6 +31,8 @@ enum exit_cause {
 	CAUSE_PF_EDGE,                      /* an access across 4 GiB */
 	CAUSE_IRQ_WINDOW,                   /* the single step after sti */
 	CAUSE_PF_DESC,                      /* write to a watched GDT/LDT frame */
+	CAUSE_PF_EMULATE,                   /* a kernel write no shadow entry
+					       can grant (CR0.WP=0, SMEP/SMAP) */
 	ACCOUNT_CAUSES
 };
 

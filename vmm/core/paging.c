@@ -301,7 +301,7 @@ void paging_page_fault(struct vcpu *v)
 		}
 		break;
 	case SHADOW_EMULATE:
-		v->exit.cause = CAUSE_PF_HIDDEN;
+		v->exit.cause = CAUSE_PF_EMULATE;
 		trace_note(v, "kernel write to a read-only user page at "
 			   "0x%08llx emulated", (unsigned long long)cr2);
 		if (!emulate_faulting_insn(v))

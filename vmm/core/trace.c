@@ -111,6 +111,7 @@ static enum trace_class classify(const struct vcpu *v)
 	case CAUSE_PF_HIDDEN: return TC_PF_HIDDEN;
 	case CAUSE_PF_TRACE:  return TC_PF_TRACE;
 	case CAUSE_PF_DESC:   return TC_PF_TRACE;
+	case CAUSE_PF_EMULATE: return TC_PF_HIDDEN;
 	case CAUSE_PF_TRUE:   return TC_PF_TRUE;
 	case CAUSE_PF_MMIO:   return TC_IO;
 	case CAUSE_IRQ_WINDOW: return TC_IRQ;
