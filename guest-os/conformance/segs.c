@@ -30,7 +30,8 @@
 #define SEL_NP       0x48   /* data, not present */
 #define SEL_LDT_NP   0x50   /* an LDT descriptor, not present */
 #define SEL_WIN2     0x58   /* data, built without the accessed bit */
-#define GDT_N        12
+#define SEL_WIN3     0x60   /* data, no accessed bit, read back at once */
+#define GDT_N        13
 
 #define LSEL_DATA    0x04   /* LDT 0: kernel data onto marker[3] */
 #define LSEL_UDATA   0x0f   /* LDT 1: user data, flat */
@@ -163,6 +164,7 @@ static void tables_setup(void)
     gdt[9] = flat(0x13);                    /* not present */
     gdt[10] = seg((uint32_t)ldt, LDT_N * 8 - 1, 0x02, 0);
     gdt[11] = window(&marker[1], 0x92);     /* no accessed bit */
+    gdt[12] = window(&marker[2], 0x92);
     ldt[0] = window(&marker[3], 0x93);
     ldt[1] = flat(0xf3);
     ldt[2] = flat(0x9b);
@@ -209,6 +211,10 @@ static void gdt_loads(void)
     load_fs("fs <- 0x58 window", SEL_WIN2, 1);
     access = gdt[11].access;
     kprintf("0x58 access byte after the load: 0x%02x\n", access);
+    asm volatile("mov %k1, %%fs\n\t"
+                 "movzbl %2, %0"
+                 : "=r"(access) : "r"((uint32_t)SEL_WIN3), "m"(gdt[12].access));
+    kprintf("0x60 access byte read right after the load: 0x%02x\n", access);
     asm volatile("lar %1, %0" : "=r"(access) : "r"((uint32_t)SEL_UCODE));
     kprintf("lar 0x1b from the kernel: 0x%08x\n", access);
     asm volatile("lar %1, %0" : "=r"(access) : "r"((uint32_t)SEL_KDATA));

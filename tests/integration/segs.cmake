@@ -2,8 +2,8 @@
 # segs guest natively and under the monitor, once per descriptor policy.
 # Identical but for the documented differences (docs/deprivileging.md,
 # "Differences that remain"), one file per policy:
-#   segs.diff         --descriptors trace: the accessed bit the CPU sets in
-#                     the guest's descriptor, lar of hidden user code and of
+#   segs.diff         --descriptors trace: the accessed bit read back before
+#                     the next exit, lar of hidden user code and of
 #                     a compressed DPL-0 descriptor, and the LDTR of the
 #                     reset state (before any lldt) - nothing else
 #   segs_hybrid.diff  the default (hybrid): those, and a descriptor

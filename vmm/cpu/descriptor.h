@@ -22,6 +22,7 @@
 #define DESC_TYPE_SHIFT 40
 #define DESC_TYPE_MASK  (0xfull << DESC_TYPE_SHIFT)
 #define DESC_TYPE_CODE  (0x8ull << DESC_TYPE_SHIFT)   /* with S=1: code */
+#define DESC_TYPE_ACCESSED (0x1ull << DESC_TYPE_SHIFT) /* set by a load */
 #define DESC_TYPE_WRITABLE (0x2ull << DESC_TYPE_SHIFT) /* data: writable */
 #define DESC_TYPE_CONFORMING (0x4ull << DESC_TYPE_SHIFT) /* code: conforming */
 #define DESC_S          (1ull << 44)                  /* code/data, not system */

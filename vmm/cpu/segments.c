@@ -61,14 +61,24 @@
 uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
 uint64_t real_ldt[LDT_SLOTS] __attribute__((aligned(4096)));
 
-/* Real slots (as selectors, RPL 0) hiding code the kernel must not enter
- * by itself: present user, conforming and DPL-1/2 code (must_hide), GDT or
- * LDT.  Room for
- * every mirrored slot: a guest may fill its LDT with user code (each slot
- * is listed at most once, see shadow_slot's callers). */
-#define MAX_HIDDEN (GDT_GUEST_SLOTS + LDT_SLOTS)
-static uint16_t *hidden_slots;          /* MAX_HIDDEN of them, from the heap */
-static unsigned n_hidden;
+/*
+ * A set of real slots, as selectors with RPL 0 (GDT or LDT), each listed
+ * at most once (shadow_slot's callers forget a slot before they mirror it
+ * again).  Room for every mirrored slot, from the heap on first use rather
+ * than beside the monitor's hot data: under TCG each page the monitor
+ * touches costs a software-TLB entry, and moving that data by eight pages
+ * cost every exit 10%.
+ */
+#define MAX_LISTED (GDT_GUEST_SLOTS + LDT_SLOTS)
+struct slot_list {
+	uint16_t *sel;
+	unsigned n;
+};
+
+/* Slots hiding code the kernel must not enter by itself (must_hide). */
+static struct slot_list hidden;
+/* Slots whose guest descriptor is not yet marked accessed (note_accessed). */
+static struct slot_list unaccessed;
 
 /* Slots of each real table that may hold a guest descriptor (GDT, LDT). */
 static unsigned mirrored[2];
@@ -188,33 +198,49 @@ static uint64_t real_descriptor(uint16_t sel)
 	return slot && !is_null(sel) ? *slot : 0;
 }
 
-/* ---- hiding user and conforming code while the kernel runs ------------ */
+/* ---- sets of slots ---------------------------------------------------- */
 
-static bool is_hidden(uint16_t sel)
+static void list_add(struct slot_list *l, uint16_t sel)
 {
-	for (unsigned i = 0; i < n_hidden; i++)
-		if (hidden_slots[i] == (sel & ~3u))
+	if (!l->sel && !(l->sel = calloc(MAX_LISTED, sizeof(*l->sel))))
+		panic("no memory for a list of descriptor slots");
+	if (l->n == MAX_LISTED)
+		panic("more listed slots than real ones");
+	l->sel[l->n++] = sel & ~3u;
+}
+
+static bool list_has(const struct slot_list *l, uint16_t sel)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->sel[i] == (sel & ~3u))
 			return true;
 	return false;
 }
 
-static void forget_hidden(uint16_t sel)
+static void list_forget(struct slot_list *l, uint16_t sel)
 {
-	for (unsigned i = 0; i < n_hidden; i++)
-		if (hidden_slots[i] == (sel & ~3u)) {
-			hidden_slots[i] = hidden_slots[--n_hidden];
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->sel[i] == (sel & ~3u)) {
+			l->sel[i] = l->sel[--l->n];
 			return;
 		}
 }
 
-/* Forget every hidden slot of table TI (it is about to be re-synced). */
-static void forget_hidden_in(unsigned ti)
+/* Forget every slot of table TI (it is about to be re-synced). */
+static void list_forget_table(struct slot_list *l, unsigned ti)
 {
-	for (unsigned i = 0; i < n_hidden; )
-		if (SEL_TI(hidden_slots[i]) == ti)
-			hidden_slots[i] = hidden_slots[--n_hidden];
+	for (unsigned i = 0; i < l->n; )
+		if (SEL_TI(l->sel[i]) == ti)
+			l->sel[i] = l->sel[--l->n];
 		else
 			i++;
+}
+
+/* ---- hiding user and conforming code while the kernel runs ------------ */
+
+static bool is_hidden(uint16_t sel)
+{
+	return list_has(&hidden, sel);
 }
 
 /*
@@ -245,18 +271,11 @@ static uint64_t shadow_slot(struct vcpu *v, uint16_t sel)
 
 	if (is_null(sel) || guest_descriptor(v, sel, &d))
 		return 0;
+	if ((d & DESC_S) && !(d & DESC_TYPE_ACCESSED))
+		list_add(&unaccessed, sel);
 	if (must_hide(d)) {
 		d = desc_sanitize(d);
-		/* 32 KiB, from the heap rather than beside the monitor's hot
-		 * data: under TCG each page the monitor touches costs a
-		 * software TLB entry, and moving that data by eight pages
-		 * cost every exit 10%. */
-		if (!hidden_slots &&
-		    !(hidden_slots = calloc(MAX_HIDDEN, sizeof(*hidden_slots))))
-			panic("no memory for the list of hidden slots");
-		if (n_hidden == MAX_HIDDEN)
-			panic("more hidden slots than real ones");
-		hidden_slots[n_hidden++] = sel & ~3u;
+		list_add(&hidden, sel);
 		if (!v->user_code_present)
 			d &= ~DESC_P;
 		return d;
@@ -323,7 +342,8 @@ void segments_sync_table(struct vcpu *v, unsigned ti, unsigned n)
 	unsigned clear = mirrored[ti] > n ? mirrored[ti] : n;
 
 	park_loaded_segments(v, ti);
-	forget_hidden_in(ti);
+	list_forget_table(&hidden, ti);
+	list_forget_table(&unaccessed, ti);
 	for (unsigned i = 0; i < clear; i++)
 		real[i] = i < n ? shadow_slot(v, (uint16_t)(i * 8 | ti << 2)) : 0;
 	mirrored[ti] = n;
@@ -452,7 +472,8 @@ bool segments_refresh_slot(struct vcpu *v, uint16_t sel)
 	    !segments_guest_table(v, SEL_TI(sel), &base, &limit) ||
 	    SEL_INDEX(sel) * 8u + 7 > limit)
 		return false;
-	forget_hidden(sel);
+	list_forget(&hidden, sel);
+	list_forget(&unaccessed, sel);
 	d = shadow_slot(v, sel);
 	if (d == *slot)
 		return false;
@@ -514,8 +535,8 @@ static void clear_unused_parking(const struct vcpu *v)
 /* Make every hidden slot present (PRESENT) or not. */
 static void show_hidden(bool present)
 {
-	for (unsigned i = 0; i < n_hidden; i++) {
-		uint64_t *slot = real_slot(hidden_slots[i]);
+	for (unsigned i = 0; i < hidden.n; i++) {
+		uint64_t *slot = real_slot(hidden.sel[i]);
 
 		if (!slot)
 			continue;
@@ -526,11 +547,49 @@ static void show_hidden(bool present)
 	}
 }
 
+/*
+ * The CPU marks a descriptor accessed when it loads it - in the table it
+ * reads, the real one.  Natively that is the guest's own table.  So before
+ * every return the monitor looks at the slots whose guest descriptor is
+ * not marked yet, and for each the CPU has marked in the real table since,
+ * sets the bit in the guest's descriptor (a write of its access byte, as
+ * the CPU's is).  Soon every descriptor in use is marked and the list is
+ * empty.  A guest that reads its descriptor back before its next exit
+ * still finds the bit clear; a table the guest made read-only (or, under
+ * SMAP, a user page) is left as it is (natively the CPU would fault).
+ */
+static void note_accessed(struct vcpu *v)
+{
+	for (unsigned i = 0; i < unaccessed.n; ) {
+		uint16_t sel = unaccessed.sel[i];
+		const uint64_t *slot = real_slot(sel);
+		uint32_t base, limit, at;
+		struct gmem_fault f;
+		uint8_t access;
+
+		if (!slot || !(*slot & DESC_TYPE_ACCESSED)) {
+			i++;
+			continue;
+		}
+		list_forget(&unaccessed, sel);  /* slot i now holds another */
+		if (!segments_guest_table(v, SEL_TI(sel), &base, &limit))
+			continue;
+		at = base + SEL_INDEX(sel) * 8u + 5;            /* P DPL S type */
+		if (gmem_read(&v->mem, at, &access, 1, 0, &f) == GM_OK &&
+		    !(access & 1)) {
+			access |= 1;
+			gmem_write(&v->mem, at, &access, 1, 0, &f);
+		}
+	}
+}
+
 void segments_prepare_return(struct vcpu *v)
 {
 	bool want = (v->tf->cs & 3) == 3;
 
 	clear_unused_parking(v);
+	if (unaccessed.n)
+		note_accessed(v);
 	if (want == v->user_code_present)
 		return;
 	show_hidden(want);
