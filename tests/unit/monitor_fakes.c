@@ -168,7 +168,8 @@ static greg_t *gpr(ucontext_t *uc, unsigned n)
 static uint64_t real_descriptor_of(uint16_t sel)
 {
 	if (SEL_TI(sel))
-		return SEL_INDEX(sel) < LDT_SLOTS ? real_ldt[SEL_INDEX(sel)] : 0;
+		return real_ldt && SEL_INDEX(sel) < LDT_SLOTS ?
+		       real_ldt[SEL_INDEX(sel)] : 0;
 	return real_gdt[SEL_INDEX(sel)];
 }
 

@@ -59,7 +59,10 @@
 #include "segments_internal.h"
 
 uint64_t real_gdt[GDT_SLOTS] __attribute__((aligned(4096)));
-uint64_t real_ldt[LDT_SLOTS] __attribute__((aligned(4096)));
+/* The real LDT: 64 KiB from the heap (on the first load of the LDTR, at
+ * boot), not in the bss beside the monitor's hot data - see slot_list:
+ * there it cost a system call 7% under TCG. */
+uint64_t *real_ldt;
 
 /*
  * A set of real slots, as selectors with RPL 0 (GDT or LDT), each listed
@@ -354,8 +357,11 @@ void segments_sync_table(struct vcpu *v, unsigned ti, unsigned n)
 /* Point the real LDTR at the first N slots of real_ldt, LIMIT bytes - 1. */
 static void load_real_ldt(unsigned n, uint32_t limit)
 {
-	uint64_t base = (uint64_t)(uintptr_t)real_ldt;
+	uint64_t base;
 
+	if (!real_ldt && !(real_ldt = calloc(LDT_SLOTS, sizeof(*real_ldt))))
+		panic("no memory for the real LDT");
+	base = (uint64_t)(uintptr_t)real_ldt;
 	real_ldt_slots = n;
 	if (!n) {
 		__asm__ volatile("lldt %w0" : : "r"(0));

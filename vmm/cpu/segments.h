@@ -35,7 +35,7 @@
 #define SEL_MON_TSS     (8190 * 8)
 
 extern uint64_t real_gdt[GDT_SLOTS];
-extern uint64_t real_ldt[LDT_SLOTS];
+extern uint64_t *real_ldt;             /* LDT_SLOTS, from the heap */
 
 /*
  * How the real descriptor tables stay coherent with the guest's (the
