@@ -21,6 +21,7 @@
  *   rdpmc        rdpmc at CPL 0: #UD on QEMU 7.2, which has no counters
  *                (compared with native).
  *   string-io-a16  rep insb/outsb with 16-bit addressing (compared).
+ *   step-iret    single-stepping over an emulated iret (compared).
  *
  * Those six have no common outcome to print: natively QEMU resets, runs the
  * mode, or hangs; the monitor must stop the guest cleanly, naming what it
@@ -442,6 +443,29 @@ static void single_step_ss(void)
                 step_eips[i] - (uint32_t)step_ss_mov);
 }
 
+/*
+ * Single-step over an iret (to the kernel, through a frame with the RPL-0
+ * selector, so that it is emulated) and over the instructions after it:
+ * the trap after the iret comes at its target, as natively.
+ */
+extern char step_iret_start[];
+static void single_step_iret(void)
+{
+    gdt_init();
+    trap_register(1, record_debug_trap);
+    asm volatile("pushfl\n\torl $0x100, (%%esp)\n\tpopfl\n\t"
+                 "step_iret_start: pushfl\n\t"
+                 "pushl $0x08\n\t"
+                 "pushl $1f\n\t"
+                 "iret\n"
+                 "1:\tnop\n\t"
+                 "pushfl\n\tandl $~0x100, (%%esp)\n\tpopfl"
+                 ::: "memory");
+    for (uint32_t i = 0; i < n_step_eips; i++)
+        kprintf("single-step trap %u at step_iret_start+%u\n", i,
+                step_eips[i] - (uint32_t)step_iret_start);
+}
+
 
 /* lar of a user code selector, and DS loaded with it, in the kernel. */
 static void lar_user(void)
@@ -529,7 +553,7 @@ static const struct hostile_case cases[] = {
     { "cli-hlt", cli_hlt }, { "unbacked", unbacked },
     { "ljmp-tss", ljmp_tss }, { "task-gate", task_gate },
     { "gdt-unbacked", gdt_unbacked }, { "rdpmc", rdpmc_kernel },
-    { "string-io-a16", string_io_addr16 },
+    { "string-io-a16", string_io_addr16 }, { "step-iret", single_step_iret },
     { "iret-nt", iret_nt },
     { "boot", boot_state }, { "iret-null-cs", iret_null_cs },
     { "iret-monitor-cs", iret_monitor_cs }, { "sysexit-bad", sysexit_bad },
