@@ -37,7 +37,7 @@
 #define CODE_OFF   0x100u
 #define PD_OFF     0x100u               /* pseudo-descriptors in VA_UDATA */
 #define IO_OFF     0x200u               /* string I/O buffer in VA_UDATA */
-#define UART_SCR   0x3ffu               /* COM1 scratch register (stubs too) */
+#define UART_SCR   0x3ffu               /* COM1 scratch register (the insn_ routines too) */
 
 #define CR4_VME        (1u << 0)
 #define CR4_PVI        (1u << 1)
@@ -116,49 +116,49 @@ static int cr4_offered(uint32_t bit)
 
 /* ---- the instructions probed (each may clobber any register) ----------- */
 
-uint32_t stub_sgdt(void), stub_sidt(void), stub_sldt(void), stub_str(void);
-uint32_t stub_smsw(void), stub_stac(void), stub_clac(void), stub_ac(void);
-uint32_t stub_popf_ac(void), stub_cli(void), stub_xgetbv(void);
-uint32_t stub_xsetbv(void), stub_avx(void), stub_rdfsbase(void);
-uint32_t stub_sgdt_user_page(void), stub_lgdt_user_page(void);
-uint32_t stub_outsb_user_page(void), stub_insb_user_page(void);
-uint32_t stub_int3_on_user_stack(void);
+uint32_t insn_sgdt(void), insn_sidt(void), insn_sldt(void), insn_str(void);
+uint32_t insn_smsw(void), insn_stac(void), insn_clac(void), insn_ac(void);
+uint32_t insn_popf_ac(void), insn_cli(void), insn_xgetbv(void);
+uint32_t insn_xsetbv(void), insn_avx(void), insn_rdfsbase(void);
+uint32_t insn_sgdt_user_page(void), insn_lgdt_user_page(void);
+uint32_t insn_outsb_user_page(void), insn_insb_user_page(void);
+uint32_t insn_int3_on_user_stack(void);
 
-struct pseudodesc stub_pd;
+struct pseudodesc insn_pd;
 uint32_t xsetbv_ecx, xsetbv_eax, xsetbv_edx;
 uint8_t avx_in[32] __attribute__((aligned(32)));
 uint8_t avx_out[32] __attribute__((aligned(32)));
-/* The user-page operands of the stubs that must obey SMAP. */
+/* The user-page operands of the insn_ routines that must obey SMAP. */
 const uint32_t user_pd_va = VA_UDATA + PD_OFF;
 const uint32_t user_io_va = VA_UDATA + IO_OFF;
 const uint32_t user_stack_top = VA_USTACK + PAGE_SIZE;
 
 asm(".text\n"
-    "stub_sgdt:  sgdt stub_pd; movzwl stub_pd, %eax; ret\n"
-    "stub_sidt:  sidt stub_pd; movzwl stub_pd, %eax; ret\n"
-    "stub_sldt:  sldt %ax; movzwl %ax, %eax; ret\n"
-    "stub_str:   str %ax; movzwl %ax, %eax; ret\n"
-    "stub_smsw:  smsw %eax; movzwl %ax, %eax; ret\n"
-    "stub_stac:  stac\n"
-    "stub_ac:    pushfl; popl %eax; andl $0x40000, %eax; ret\n"
-    "stub_clac:  clac; jmp stub_ac\n"
-    "stub_popf_ac: pushfl; orl $0x40000, (%esp); popfl; jmp stub_ac\n"
-    "stub_cli:   cli; xorl %eax, %eax; ret\n"
-    "stub_xgetbv: xorl %ecx, %ecx; xgetbv; ret\n"
-    "stub_xsetbv: movl xsetbv_ecx, %ecx; movl xsetbv_eax, %eax\n\t"
+    "insn_sgdt:  sgdt insn_pd; movzwl insn_pd, %eax; ret\n"
+    "insn_sidt:  sidt insn_pd; movzwl insn_pd, %eax; ret\n"
+    "insn_sldt:  sldt %ax; movzwl %ax, %eax; ret\n"
+    "insn_str:   str %ax; movzwl %ax, %eax; ret\n"
+    "insn_smsw:  smsw %eax; movzwl %ax, %eax; ret\n"
+    "insn_stac:  stac\n"
+    "insn_ac:    pushfl; popl %eax; andl $0x40000, %eax; ret\n"
+    "insn_clac:  clac; jmp insn_ac\n"
+    "insn_popf_ac: pushfl; orl $0x40000, (%esp); popfl; jmp insn_ac\n"
+    "insn_cli:   cli; xorl %eax, %eax; ret\n"
+    "insn_xgetbv: xorl %ecx, %ecx; xgetbv; ret\n"
+    "insn_xsetbv: movl xsetbv_ecx, %ecx; movl xsetbv_eax, %eax\n\t"
     "            movl xsetbv_edx, %edx; xsetbv; ret\n"
-    "stub_avx:   vmovdqa avx_in, %ymm0; vmovdqa %ymm0, avx_out\n\t"
+    "insn_avx:   vmovdqa avx_in, %ymm0; vmovdqa %ymm0, avx_out\n\t"
     "            vzeroupper; movl avx_out + 28, %eax; ret\n"
-    "stub_rdfsbase: .byte 0xf3, 0x0f, 0xae, 0xc0; ret\n"     /* rdfsbase %eax */
-    "stub_sgdt_user_page: movl user_pd_va, %ecx; sgdt (%ecx)\n\t"
+    "insn_rdfsbase: .byte 0xf3, 0x0f, 0xae, 0xc0; ret\n"     /* rdfsbase %eax */
+    "insn_sgdt_user_page: movl user_pd_va, %ecx; sgdt (%ecx)\n\t"
     "            movzwl (%ecx), %eax; ret\n"
-    "stub_lgdt_user_page: movl user_pd_va, %ecx; lgdt (%ecx)\n\t"
+    "insn_lgdt_user_page: movl user_pd_va, %ecx; lgdt (%ecx)\n\t"
     "            xorl %eax, %eax; ret\n"
-    "stub_outsb_user_page: movl user_io_va, %esi; movl $0x3ff, %edx\n\t"
+    "insn_outsb_user_page: movl user_io_va, %esi; movl $0x3ff, %edx\n\t"
     "            cld; outsb; xorl %eax, %eax; inb %dx, %al; ret\n"
-    "stub_insb_user_page: movl user_io_va, %edi; movl $0x3ff, %edx\n\t"
+    "insn_insb_user_page: movl user_io_va, %edi; movl $0x3ff, %edx\n\t"
     "            cld; insb; movl user_io_va, %ecx; movzbl (%ecx), %eax; ret\n"
-    "stub_int3_on_user_stack: movl user_stack_top, %esp; int3; ret\n");
+    "insn_int3_on_user_stack: movl user_stack_top, %esp; int3; ret\n");
 
 /* Print NAME and what probing FN did: "ok 0x..." or the fault. */
 static void show(const char *name, uint32_t (*fn)(void))
@@ -224,18 +224,18 @@ static struct outcome user_seen[USER_RESULTS];
 
 static void user_probes(void)
 {
-    user_seen[0] = probe_call(stub_sgdt);
-    user_seen[1] = probe_call(stub_sidt);
-    user_seen[2] = probe_call(stub_sldt);
-    user_seen[3] = probe_call(stub_str);
-    user_seen[4] = probe_call(stub_smsw);
-    user_seen[5] = probe_call(stub_stac);
-    user_seen[6] = probe_call(stub_clac);
-    user_seen[7] = probe_call(stub_xgetbv);
-    user_seen[8] = probe_call(stub_xsetbv);
-    user_seen[9] = probe_call(stub_rdfsbase);
-    user_seen[10] = probe_call(stub_cli);
-    user_seen[11] = probe_call(stub_popf_ac);
+    user_seen[0] = probe_call(insn_sgdt);
+    user_seen[1] = probe_call(insn_sidt);
+    user_seen[2] = probe_call(insn_sldt);
+    user_seen[3] = probe_call(insn_str);
+    user_seen[4] = probe_call(insn_smsw);
+    user_seen[5] = probe_call(insn_stac);
+    user_seen[6] = probe_call(insn_clac);
+    user_seen[7] = probe_call(insn_xgetbv);
+    user_seen[8] = probe_call(insn_xsetbv);
+    user_seen[9] = probe_call(insn_rdfsbase);
+    user_seen[10] = probe_call(insn_cli);
+    user_seen[11] = probe_call(insn_popf_ac);
 }
 
 static void user_report(const char *when)
@@ -247,7 +247,7 @@ static void user_report(const char *when)
     };
 
     run_user(user_probes);
-    stub_clac();                /* the user's popf left AC set */
+    insn_clac();                /* the user's popf left AC set */
     for (unsigned i = 0; i < USER_RESULTS; i++) {
         kprintf("%s: user %s: ", when, names[i]);
         outcome_print(user_seen[i], 1);
@@ -270,8 +270,8 @@ static void cpl3_features(void)
     write_cr4(cr4 | CR4_UMIP | CR4_PVI | CR4_VME);
     kprintf("cr4 0x%08x\n", read_cr4());
     user_report("umip, pvi set");
-    show("umip set: kernel sgdt limit", stub_sgdt);
-    show("umip set: kernel smsw (low 16)", stub_smsw);
+    show("umip set: kernel sgdt limit", insn_sgdt);
+    show("umip set: kernel smsw (low 16)", insn_smsw);
     write_cr4(cr4);
 }
 
@@ -282,10 +282,10 @@ static void cpl3_features(void)
  */
 static void stac_clac_kernel(void)
 {
-    show("kernel stac, cr4.smap clear: eflags.ac", stub_stac);
-    show("kernel clac, cr4.smap clear: eflags.ac", stub_clac);
-    show("kernel popf with ac: eflags.ac", stub_popf_ac);
-    show("kernel clac: eflags.ac", stub_clac);
+    show("kernel stac, cr4.smap clear: eflags.ac", insn_stac);
+    show("kernel clac, cr4.smap clear: eflags.ac", insn_clac);
+    show("kernel popf with ac: eflags.ac", insn_popf_ac);
+    show("kernel clac: eflags.ac", insn_clac);
 }
 
 /* ---- SMEP and SMAP (identity map supervisor-only) ---------------------- */
@@ -363,18 +363,18 @@ static void smap_data(void)
     fetch_at("smap set: kernel fetch from a user page", VA_UCODE + CODE_OFF);
     show_outcome("smap set: kernel read of a supervisor page",
                  probe_read((uint32_t)user_table), 1);
-    show("stac: eflags.ac", stub_stac);
+    show("stac: eflags.ac", insn_stac);
     show_outcome("smap set, ac 1: kernel write of a user page",
                  probe_write(VA_UDATA + 8, 0x22222222), 0);
     show_outcome("smap set, ac 1: kernel read of a user page",
                  probe_read(VA_UDATA + 8), 1);
-    show("clac: eflags.ac", stub_clac);
+    show("clac: eflags.ac", insn_clac);
     show_outcome("smap set, ac 0 again: kernel read of a user page",
                  probe_read(VA_UDATA + 8), 1);
-    show("popf sets ac: eflags.ac", stub_popf_ac);
+    show("popf sets ac: eflags.ac", insn_popf_ac);
     show_outcome("smap set, ac 1 by popf: kernel read of a user page",
                  probe_read(VA_UDATA + 8), 1);
-    show("clac: eflags.ac", stub_clac);
+    show("clac: eflags.ac", insn_clac);
 }
 
 /*
@@ -393,35 +393,35 @@ static void smap_emulated(void)
     uint32_t table_va = VA_UTABLE + PTX(VA_MAPPED_BY_TABLE) * 4;
 
     asm volatile("sgdt %0" : "=m"(gdtr));
-    show("smap set, ac 0: sgdt to a user page", stub_sgdt_user_page);
-    show("smap set, ac 0: lgdt from a user page", stub_lgdt_user_page);
+    show("smap set, ac 0: sgdt to a user page", insn_sgdt_user_page);
+    show("smap set, ac 0: lgdt from a user page", insn_lgdt_user_page);
     outb(UART_SCR, 0x5a);
-    show("smap set, ac 0: outsb from a user page", stub_outsb_user_page);
-    show("smap set, ac 0: insb to a user page", stub_insb_user_page);
+    show("smap set, ac 0: outsb from a user page", insn_outsb_user_page);
+    show("smap set, ac 0: insb to a user page", insn_insb_user_page);
     show_outcome("smap set, ac 0: page-table write through a user mapping",
                  probe_write(table_va, *mapped | PTE_U), 0);
-    stub_stac();
+    insn_stac();
     user_pd->limit = gdtr.limit;
     user_pd->base = gdtr.base;
     *(volatile uint8_t *)user_io_va = 0xa5;
-    show("smap set, ac 1: sgdt to a user page", stub_sgdt_user_page);
-    show("smap set, ac 1: lgdt from a user page", stub_lgdt_user_page);
+    show("smap set, ac 1: sgdt to a user page", insn_sgdt_user_page);
+    show("smap set, ac 1: lgdt from a user page", insn_lgdt_user_page);
     show("smap set, ac 1: outsb from a user page (scratch)",
-         stub_outsb_user_page);
+         insn_outsb_user_page);
     outb(UART_SCR, 0x3c);
-    show("smap set, ac 1: insb to a user page", stub_insb_user_page);
+    show("smap set, ac 1: insb to a user page", insn_insb_user_page);
     show_outcome("smap set, ac 1: page-table write through a user mapping",
                  probe_write(table_va, *mapped | PTE_U), 0);
     invlpg((void *)VA_MAPPED_BY_TABLE);
     show_outcome("smap set, ac 1: the page it made a user page",
                  probe_read(VA_MAPPED_BY_TABLE), 1);
-    stub_clac();
+    insn_clac();
     show_outcome("smap set, ac 0: the page it made a user page",
                  probe_read(VA_MAPPED_BY_TABLE), 1);
-    stub_stac();
+    insn_stac();
     show("smap set, ac 1: int3 on a stack in a user page",
-         stub_int3_on_user_stack);
-    stub_clac();
+         insn_int3_on_user_stack);
+    insn_clac();
 }
 
 static void smap(void)
@@ -448,11 +448,11 @@ static void wp_clear(void)
             (read_cr0() & CR0_WP) != 0, read_cr4());
     show_outcome("ac 0: kernel write of a read-only user page",
                  probe_write(VA_URO + 8, 0x33333333), 0);
-    stub_stac();
+    insn_stac();
     show_outcome("ac 1: kernel write of a read-only user page",
                  probe_write(VA_URO + 8, 0x44444444), 0);
     show_outcome("ac 1: kernel read of it", probe_read(VA_URO + 8), 1);
-    stub_clac();
+    insn_clac();
     show_outcome("ac 0: kernel read of it", probe_read(VA_URO + 8), 1);
     fetch_at("kernel fetch from it", VA_URO + CODE_OFF);
     kprintf("its entry: %s %s\n", rights_str(*pte_of(sup_space, VA_URO)),
@@ -507,7 +507,7 @@ static void xsetbv_try(const char *name, uint32_t xcr, uint64_t value)
     xsetbv_ecx = xcr;
     xsetbv_eax = (uint32_t)value;
     xsetbv_edx = (uint32_t)(value >> 32);
-    show(name, stub_xsetbv);
+    show(name, insn_xsetbv);
 }
 
 /*
@@ -520,27 +520,27 @@ static void osxsave(void)
     uint32_t cr4 = read_cr4(), l1[4];
 
     xsetbv_try("osxsave clear: xsetbv xcr0 3", 0, 3);
-    show("osxsave clear: xgetbv xcr0", stub_xgetbv);
+    show("osxsave clear: xgetbv xcr0", insn_xgetbv);
     write_cr4(cr4 | CR4_OSXSAVE);
     cpuid(1, 0, l1);
     kprintf("osxsave set: cr4 0x%08x, cpuid osxsave %u\n", read_cr4(),
             BIT(l1[2], 27));
-    show("osxsave set: xgetbv xcr0", stub_xgetbv);
+    show("osxsave set: xgetbv xcr0", insn_xgetbv);
     xsetbv_try("xsetbv xcr0 2 (no x87)", 0, 2);
     xsetbv_try("xsetbv xcr0 5 (avx without sse)", 0, 5);
     xsetbv_try("xsetbv xcr1", 1, 1);
     xsetbv_try("xsetbv xcr0 bit 9 (pkru)", 0, 0x201);
     xsetbv_try("xsetbv xcr0 bit 32", 0, 1ull << 32 | 1);
     xsetbv_try("xsetbv xcr0 offered (x87 sse avx)", 0, offered.xcr0 & 7);
-    show("xgetbv xcr0", stub_xgetbv);
+    show("xgetbv xcr0", insn_xgetbv);
     for (unsigned i = 0; i < sizeof(avx_in); i++)
         avx_in[i] = (uint8_t)(i * 7 + 1);
     if (offered.xcr0 & 4)
-        show("avx: the top of a ymm register copied", stub_avx);
+        show("avx: the top of a ymm register copied", insn_avx);
     user_report("osxsave set");
     xsetbv_try("xsetbv xcr0 1", 0, 1);
     write_cr4(cr4);
-    show("osxsave clear again: xgetbv xcr0", stub_xgetbv);
+    show("osxsave clear again: xgetbv xcr0", insn_xgetbv);
 }
 
 /* FSGSBASE can be set, but rdfsbase exists in 64-bit mode only. */
@@ -550,7 +550,7 @@ static void fsgsbase(void)
 
     write_cr4(cr4 | CR4_FSGSBASE);
     kprintf("fsgsbase set: cr4 0x%08x\n", read_cr4());
-    show("fsgsbase set: kernel rdfsbase", stub_rdfsbase);
+    show("fsgsbase set: kernel rdfsbase", insn_rdfsbase);
     write_cr4(cr4);
 }
 
