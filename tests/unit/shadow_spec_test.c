@@ -757,11 +757,10 @@ static void test_lazy_invlpg_reaches_tables_the_current_space_does_not_map(void)
 }
 
 /*
- * The guest points a directory entry at another table and flushes the
- * region page by page.  The shadow's link to the old table must go, or the
- * old table - refilled through another alias - shows through it.
+ * Lazy: PT is shadowed for 0x5000, then the guest points directory entry 0
+ * at PT2 and entry 2 (0x800000) at PT, without flushing yet.
  */
-static void test_lazy_invlpg_drops_a_directory_link_the_guest_replaced(void)
+static void swap_directory_links(void)
 {
 	boot(SHADOW_LAZY);
 	map4k(PD, PT, 0x5000, DATA, G_P | G_W);
@@ -770,6 +769,16 @@ static void test_lazy_invlpg_drops_a_directory_link_the_guest_replaced(void)
 	touch(0x5000, SHADOW_READ, 0);
 	sim_poke32(&s, pde_at(PD, 0x0), PT2 | G_P | G_W | G_U);
 	sim_poke32(&s, pde_at(PD, 0x800000), PT | G_P | G_W | G_U);
+}
+
+/*
+ * The guest points a directory entry at another table and flushes the
+ * region page by page.  The shadow's link to the old table must go, or the
+ * old table - refilled through another alias - shows through it.
+ */
+static void test_lazy_invlpg_drops_a_directory_link_the_guest_replaced(void)
+{
+	swap_directory_links();
 	for (uint32_t page = 0; page < 1024; page++)
 		shadow_on_invlpg(s.mmu, page << 12);
 	CU_ASSERT_EQUAL(touch(0x805000, SHADOW_READ, 0).gpa[0], DATA);
@@ -780,13 +789,7 @@ static void test_lazy_invlpg_drops_a_directory_link_the_guest_replaced(void)
 /* The same, flushed by a CR3 load: links to non-global tables go. */
 static void test_lazy_cr3_load_drops_directory_links_to_non_global_tables(void)
 {
-	boot(SHADOW_LAZY);
-	map4k(PD, PT, 0x5000, DATA, G_P | G_W);
-	map4k(PD, PT2, 0x405000, DATA + 0x1000, G_P | G_W);
-	paging_on(0, SIM_CR0_WP);
-	touch(0x5000, SHADOW_READ, 0);
-	sim_poke32(&s, pde_at(PD, 0x0), PT2 | G_P | G_W | G_U);
-	sim_poke32(&s, pde_at(PD, 0x800000), PT | G_P | G_W | G_U);
+	swap_directory_links();
 	sim_cr3(&s, PD);
 	CU_ASSERT_EQUAL(touch(0x805000, SHADOW_READ, 0).gpa[0], DATA);
 	CU_ASSERT_EQUAL(touch(0x5000, SHADOW_READ, 0).gpa[0], DATA + 0x1000);
